@@ -1,0 +1,55 @@
+"""Path arguments: str, bytes or os.PathLike in; bytes to C; names back in the caller's type."""
+
+from __future__ import annotations
+
+import errno
+import os
+from typing import Union
+
+from typing_extensions import TypeAlias
+
+StrOrBytesPath: TypeAlias = Union[str, bytes, "os.PathLike[str]", "os.PathLike[bytes]"]
+
+
+def encode(path: StrOrBytesPath) -> bytes:
+    """Return *path* as the bytes libgfapi receives.
+
+    str goes through ``os.fsencode`` (surrogateescape), so a name read back as str from a
+    non-UTF-8 directory entry round-trips.  An embedded NUL raises ``ValueError`` (C would
+    silently cut the name there); an empty path is ``FileNotFoundError`` like ``os.stat("")``.
+    """
+    raw = os.fspath(path)
+    if isinstance(raw, str):
+        data = os.fsencode(raw)
+    elif isinstance(raw, bytes):
+        data = raw
+    else:  # pragma: no cover - os.fspath already rejects other types
+        raise TypeError(f"expected str, bytes or os.PathLike, not {type(path).__name__}")
+    if b"\0" in data:
+        raise ValueError("embedded null byte")
+    if not data:
+        raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), path)
+    return data
+
+
+def encode_name(name: str | bytes, what: str = "name") -> bytes:
+    """Encode a non-path string argument (an xattr name, a symlink target)."""
+    if isinstance(name, str):
+        data = os.fsencode(name)
+    elif isinstance(name, (bytes, bytearray, memoryview)):
+        data = bytes(name)
+    else:
+        raise TypeError(f"{what} must be str or bytes, not {type(name).__name__}")
+    if b"\0" in data:
+        raise ValueError("embedded null byte")
+    return data
+
+
+def wants_bytes(path: StrOrBytesPath) -> bool:
+    """Whether results derived from *path* should be bytes (like ``os.listdir``)."""
+    return isinstance(os.fspath(path), bytes)
+
+
+def decode_like(name: bytes, like_bytes: bool) -> str | bytes:
+    return name if like_bytes else os.fsdecode(name)
+

@@ -1,0 +1,61 @@
+"""Lifetime guard for C handles (``glfs_t *`` and ``glfs_fd_t *``).
+
+libgfapi frees a handle in ``glfs_close``/``glfs_closedir``/``glfs_fini`` and any later call on
+it reads freed memory.  Every call therefore goes through a :class:`CHandle`: it counts the
+calls in flight, and :meth:`CHandle.detach` stops new calls and waits for the running ones
+before handing the pointer back, exactly once, for the final C close.  The counting uses
+``list.append``/``list.pop`` (atomic under the GIL) so the hot path takes no lock.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any
+
+
+class CHandle:
+    """A C pointer that can be used by many threads and closed by one of them."""
+
+    __slots__ = ("ptr", "_inflight", "_detach_lock", "__weakref__")
+
+    def __init__(self, ptr: Any) -> None:
+        self.ptr: Any = ptr
+        self._inflight: list[None] = []
+        self._detach_lock = threading.Lock()
+
+    def acquire(self) -> Any:
+        """Mark a call in flight and return the pointer, or None if the handle is closed.
+
+        The marker goes in *before* the pointer is read: a concurrent detach() either sees
+        the marker and waits, or has already cleared the pointer, which we then see.
+        """
+        self._inflight.append(None)
+        ptr = self.ptr
+        if ptr is None:
+            self._inflight.pop()
+        return ptr
+
+    def release(self) -> None:
+        self._inflight.pop()
+
+    @property
+    def closed(self) -> bool:
+        return self.ptr is None
+
+    def detach(self) -> Any:
+        """Refuse new calls, wait for calls in flight, and return the pointer (None if done)."""
+        with self._detach_lock:
+            ptr = self.ptr
+            self.ptr = None
+        if ptr is None:
+            return None
+        delay = 0.0001
+        while self._inflight:
+            time.sleep(delay)
+            delay = min(delay * 2, 0.01)
+        return ptr
+
+    def forget(self) -> None:
+        """Drop the pointer without closing it (a forked child must not touch the parent's)."""
+        self.ptr = None

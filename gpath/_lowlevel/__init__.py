@@ -1,0 +1,51 @@
+"""The single import point of the compiled libgfapi binding.
+
+Every other gpath module gets ``ffi`` and ``lib`` from here; nothing else names the compiled
+module.  Optional symbols (see ``_build.OPTIONAL_SYMBOLS``) are probed once at import.
+"""
+
+from __future__ import annotations
+
+import io
+
+try:
+    from ._glfs import ffi, lib
+except ImportError as exc:  # pragma: no cover - depends on the installation
+    raise ImportError(
+        "gpath's compiled libgfapi binding is missing or cannot be loaded "
+        f"({exc}); reinstall gpath on a machine with libgfapi (libglusterfs-dev / "
+        "glusterfs-api-devel) installed"
+    ) from exc
+
+# Must stay in the order of _build.OPTIONAL_SYMBOLS (the C side indexes into it).
+_OPTIONAL_SYMBOLS = (
+    "glfs_unset_volfile_server",
+    "glfs_get_volfile",
+    "glfs_get_volumeid",
+    "glfs_free",
+    "glfs_setfsgroups",
+    "glfs_truncate",
+    "glfs_realpath",
+    "glfs_fallocate",
+    "glfs_discard",
+    "glfs_zerofill",
+    "glfs_copy_file_range",
+)
+
+MISSING_SYMBOLS: frozenset[str] = frozenset(
+    name for index, name in enumerate(_OPTIONAL_SYMBOLS) if not lib.gp_symbol_present(index)
+)
+
+
+def has_symbol(name: str) -> bool:
+    """Whether the loaded libgfapi provides the C function *name*."""
+    return name not in MISSING_SYMBOLS
+
+
+def require_symbol(name: str) -> None:
+    """Raise io.UnsupportedOperation if the loaded libgfapi lacks the C function *name*."""
+    if name in MISSING_SYMBOLS:
+        raise io.UnsupportedOperation(f"{name}() is not provided by the installed libgfapi")
+
+
+__all__ = ["ffi", "lib", "MISSING_SYMBOLS", "has_symbol", "require_symbol"]

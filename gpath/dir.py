@@ -1,0 +1,237 @@
+"""Directory streams: ``Dir`` (the raw stream), ``DirEntry`` and the ``scandir()`` iterator.
+
+Listing always uses ``glfs_readdirplus_r``, so every entry arrives with its stat and
+``scandir()``/``walk()``/``listdir_with_stat()`` need no round trip per entry.  Entries are
+fetched in batches by a small C helper to keep the per-entry cost in Python low.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import stat as stat_module
+import warnings
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, Union
+
+import attrs
+
+from gpath._handle import CHandle
+from gpath._lowlevel import ffi, lib
+from gpath._stat import stat_result
+from gpath.errors import ClosedError, raise_oserror
+
+if TYPE_CHECKING:
+    from gpath.volume import Volume
+
+_BATCH = 128
+AnyName = TypeVar("AnyName", str, bytes)
+
+
+@attrs.frozen
+class Dirent:
+    """One raw directory entry as readdir(3) reports it (``d_name`` is bytes)."""
+
+    d_ino: int
+    d_type: int
+    d_name: bytes
+
+
+class Dir:
+    """An open directory stream, from ``Volume.opendir()``.
+
+    Iterating yields a :class:`Dirent` per entry, including ``.`` and ``..`` as readdir(3)
+    does, or ``(Dirent, os.stat_result)`` pairs when opened with ``readdirplus=True``.
+    It is a context manager; ``close()`` is idempotent.
+    """
+
+    def __init__(self, handle: CHandle, volume: Volume, path: Any, readdirplus: bool = False) -> None:
+        self._handle = handle
+        self._volume = volume
+        self._path = path
+        self.readdirplus = readdirplus
+        self._stats = ffi.new("struct stat[]", _BATCH)
+        self._entries = ffi.new("struct dirent[]", _BATCH)
+        self._pending: list[tuple[Dirent, os.stat_result]] = []
+        self._at_end = False
+        volume._register(self)
+
+    @property
+    def closed(self) -> bool:
+        return self._handle.closed
+
+    @property
+    def path(self) -> Any:
+        return self._path
+
+    def read_batch(self) -> list[tuple[bytes, int, int, os.stat_result]]:
+        """Read the next batch of ``(name, d_ino, d_type, lstat)``; an empty list at the end."""
+        handle = self._handle
+        fd = handle.acquire()
+        if fd is None:
+            raise ClosedError("I/O operation on closed directory")
+        try:
+            count = lib.gp_readdirplus_batch(fd, self._stats, self._entries, _BATCH)
+        finally:
+            handle.release()
+        if count < 0:
+            raise_oserror(self._path)
+        entries, stats = self._entries, self._stats
+        return [
+            (ffi.string(entries[i].d_name), entries[i].d_ino, entries[i].d_type, stat_result(stats[i]))
+            for i in range(count)
+        ]
+
+    def __iter__(self) -> Dir:
+        return self
+
+    def __next__(self) -> Any:
+        if not self._pending:
+            if self._at_end:
+                raise StopIteration
+            batch = self.read_batch()
+            if not batch:
+                self._at_end = True
+                raise StopIteration
+            self._pending = [
+                (Dirent(d_ino, d_type, name), st) for name, d_ino, d_type, st in reversed(batch)
+            ]
+        entry, st = self._pending.pop()
+        return (entry, st) if self.readdirplus else entry
+
+    def close(self) -> None:
+        """Close the directory stream (a no-op when already closed)."""
+        ptr = self._handle.detach()
+        if ptr is None:
+            return
+        self._volume._forget(self)
+        if lib.glfs_closedir(ptr) != 0:
+            raise_oserror(self._path)
+
+    def __enter__(self) -> Dir:
+        if self.closed:
+            raise ClosedError("I/O operation on closed directory")
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def __del__(self) -> None:
+        handle = getattr(self, "_handle", None)
+        if handle is not None and not handle.closed:
+            warnings.warn(f"unclosed gpath directory {self._path!r}", ResourceWarning, stacklevel=2)
+            try:
+                self.close()
+            except Exception:  # nothing to report to from a finalizer
+                pass
+
+
+class DirEntry(Generic[AnyName]):
+    """One entry of a ``scandir()`` listing, with the stat that came with it.
+
+    Unlike ``os.DirEntry``, the ``follow_symlinks`` arguments default to False: following a
+    symlink costs an extra round trip.  ``stat(follow_symlinks=True)`` is fetched once and
+    cached separately from the lstat the listing provided.
+    """
+
+    __slots__ = ("_name", "_path", "_vol", "_lstat", "_stat")
+
+    def __init__(self, vol: Volume, scandir_path: AnyName, name: AnyName, lstat: os.stat_result) -> None:
+        self._vol = vol
+        self._name = name
+        self._path: AnyName = posixpath.join(scandir_path, name)
+        self._lstat = lstat
+        self._stat: os.stat_result | None = None
+
+    @property
+    def name(self) -> AnyName:
+        """The entry's file name (str or bytes, like the path given to scandir())."""
+        return self._name
+
+    @property
+    def path(self) -> AnyName:
+        """``scandir_path`` joined with :attr:`name` (absolute only if scandir's path was)."""
+        return self._path
+
+    def inode(self) -> int:
+        """The entry's inode number."""
+        return self._lstat.st_ino
+
+    def is_symlink(self) -> bool:
+        """True if the entry itself is a symbolic link (broken or not)."""
+        return stat_module.S_ISLNK(self._lstat.st_mode)
+
+    def stat(self, follow_symlinks: bool = False) -> os.stat_result:
+        """The entry's lstat; with ``follow_symlinks=True`` the stat of a symlink's target."""
+        if not follow_symlinks or not self.is_symlink():
+            return self._lstat
+        if self._stat is None:
+            self._stat = self._vol.stat(self._path)
+        return self._stat
+
+    def _is_type(self, test: Any, follow_symlinks: bool) -> bool:
+        if follow_symlinks and self.is_symlink():
+            try:
+                return bool(test(self.stat(follow_symlinks=True).st_mode))
+            except FileNotFoundError:
+                return False
+        return bool(test(self._lstat.st_mode))
+
+    def is_dir(self, follow_symlinks: bool = False) -> bool:
+        """True if the entry is a directory (a symlink to one only if following links)."""
+        return self._is_type(stat_module.S_ISDIR, follow_symlinks)
+
+    def is_file(self, follow_symlinks: bool = False) -> bool:
+        """True if the entry is a regular file (a symlink to one only if following links)."""
+        return self._is_type(stat_module.S_ISREG, follow_symlinks)
+
+    def __repr__(self) -> str:
+        return f"<DirEntry {self._name!r}>"
+
+
+class ScandirIterator(Iterator[DirEntry[AnyName]], Generic[AnyName]):
+    """What ``Volume.scandir()`` returns: an iterator and a context manager."""
+
+    def __init__(self, volume: Volume, path: AnyName, directory: Dir) -> None:
+        self._volume = volume
+        self._path = path
+        self._dir = directory
+        self._bytes = isinstance(path, bytes)
+        self._pending: list[DirEntry[AnyName]] = []
+
+    def __iter__(self) -> ScandirIterator[AnyName]:
+        return self
+
+    def __next__(self) -> DirEntry[AnyName]:
+        while not self._pending:
+            if self._dir.closed:
+                raise StopIteration
+            batch = self._dir.read_batch()
+            if not batch:
+                self.close()
+                raise StopIteration
+            decode: Any = _identity if self._bytes else os.fsdecode
+            self._pending = [
+                DirEntry(self._volume, self._path, decode(name), st)
+                for name, _, _, st in reversed(batch)
+                if name != b"." and name != b".."
+            ]
+        return self._pending.pop()
+
+    def close(self) -> None:
+        """Close the underlying directory stream early."""
+        self._pending = []
+        self._dir.close()
+
+    def __enter__(self) -> ScandirIterator[AnyName]:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+def _identity(name: bytes) -> bytes:
+    return name
+
+
+DirEntryAny = Union[DirEntry[str], DirEntry[bytes]]

@@ -1,0 +1,640 @@
+"""``File``: an open file on a volume, as a real ``io.RawIOBase``.
+
+The layering follows the built-in ``open()``: :class:`File` is the unbuffered raw layer
+(what the libgfapi-python API calls a File, returned by ``Volume.fopen``), and
+:func:`wrap` stacks ``io.BufferedReader``/``BufferedWriter``/``BufferedRandom`` and
+``io.TextIOWrapper`` on top of it for ``Volume.open_file``.
+"""
+
+from __future__ import annotations
+
+import errno
+import io
+import os
+import threading
+import warnings
+from typing import TYPE_CHECKING, Any, Callable
+
+from typing_extensions import Buffer
+
+from gpath import _buffers, _xattr
+from gpath._handle import CHandle
+from gpath._lowlevel import ffi, lib, require_symbol
+from gpath._modes import flags_access, parse_mode
+from gpath._stat import stat_result, to_timespec_pair
+from gpath.errors import ClosedError, oserror, raise_oserror
+
+if TYPE_CHECKING:
+    from gpath.volume import Volume
+
+# No single C read/write may reach 1 GiB (GlusterFS fails and disconnects, glusterfs#1518);
+# large requests are split into pieces of this size.
+MAX_IO_CHUNK = 64 * 1024 * 1024
+# Buffer size of Volume.open_file(): one round trip fetches this much, so small sequential
+# reads are served from memory at close to large-read throughput.
+DEFAULT_BUFFER_SIZE = 1024 * 1024
+_READLINE_CHUNK = 8192
+_MAX_OFFSET = (1 << 63) - 1
+
+
+class RawGlfd:
+    """An open ``glfs_fd_t`` not yet owned by a :class:`File` (what ``Glfd`` points to)."""
+
+    __slots__ = ("handle", "volume", "flags", "path", "adopted", "__weakref__")
+
+    def __init__(self, handle: CHandle, volume: Volume, flags: int, path: Any) -> None:
+        self.handle, self.volume, self.flags, self.path = handle, volume, flags, path
+        self.adopted = False
+
+    def close(self) -> None:
+        """Close the glfd (Volume.umount() does this for glfds no File adopted)."""
+        ptr = self.handle.detach()
+        if ptr is not None and lib.glfs_close(ptr) != 0:
+            raise_oserror(self.path)
+
+    def __del__(self) -> None:
+        # Dropped without ever being wrapped in a File: nobody else can close it.
+        if not self.adopted and not self.handle.closed:
+            try:
+                self.close()
+            except Exception:  # nothing to report to from a finalizer
+                pass
+
+
+class Glfd(int):
+    """An open glfd as returned by ``Volume.open()``: its C address as an int.
+
+    Like the old binding it is "a number"; unlike it, the number is only a label.  The handle
+    itself travels with this object, so ``File(fd)`` can never dereference an arbitrary int.
+    """
+
+    raw: RawGlfd
+
+    def __new__(cls, raw: RawGlfd) -> Glfd:
+        self = super().__new__(cls, int(ffi.cast("uintptr_t", raw.handle.ptr)))
+        self.raw = raw
+        return self
+
+    def close(self) -> None:
+        """Close the glfd (only needed if it is never passed to ``File``)."""
+        self.raw.close()
+
+
+class _FilenoNotAnOSDescriptor(int):
+    """``File.fileno`` is the glfd (an attribute, as in the spec); calling it like
+    ``io.IOBase.fileno()`` raises, since there is no local OS file descriptor."""
+
+    def __call__(self) -> int:
+        raise io.UnsupportedOperation(
+            "a gpath File has no OS-level file descriptor (File.fileno is the glfd)"
+        )
+
+
+class File(io.RawIOBase):
+    """An open file on a GlusterFS volume (unbuffered, binary).
+
+    :param fd: a :class:`Glfd` from ``Volume.open()``.
+    :param path: the path it was opened with (becomes :attr:`name`).
+    :param mode: the mode string it was opened with (becomes :attr:`mode`); when omitted,
+        readability and writability come from the open flags.
+
+    Reads and writes move the file offset (``seek``/``tell``/``lseek``); ``pread`` and
+    ``pwrite`` do not.  Writes accept any bytes-like object, and a ``str`` is written as
+    UTF-8.  Closing is idempotent; any other use of a closed File raises
+    :class:`gpath.errors.ClosedError` (a ``ValueError`` and ``OSError(EBADF)``).
+    """
+
+    def __init__(self, fd: Glfd, path: Any = None, mode: str | None = None) -> None:
+        super().__init__()
+        if not isinstance(fd, Glfd):
+            raise TypeError(
+                f"File() needs the glfd returned by Volume.open(), not {type(fd).__name__}"
+            )
+        raw = fd.raw
+        if raw.handle.closed:
+            raise ClosedError("the glfd is already closed")
+        self._raw = raw
+        self._handle = raw.handle
+        self._volume = raw.volume
+        self._fd = fd
+        self._path = raw.path if path is None else path
+        self._mode = mode
+        if mode is None:
+            self._readable, self._writable = flags_access(raw.flags)
+            self._append = bool(raw.flags & os.O_APPEND)
+        else:
+            parsed = parse_mode(mode)
+            self._readable, self._writable, self._append = (
+                parsed.readable,
+                parsed.writable,
+                parsed.append,
+            )
+        self._lock = threading.Lock()  # serialises offset-based I/O on this File
+        self._volume._adopt(raw, self)
+
+    # -- attributes named by the spec -------------------------------------------------------
+
+    @property
+    def fileno(self) -> int:  # type: ignore[override]
+        """The glfd (an int label of the C handle); not an OS file descriptor."""
+        self._check_open()
+        return _FilenoNotAnOSDescriptor(self._fd)
+
+    @property
+    def mode(self) -> str | None:
+        """The mode string given to ``Volume.fopen()`` (None for ``File(Volume.open(...))``)."""
+        return self._mode
+
+    @property
+    def name(self) -> Any:
+        """The path the file was opened with."""
+        return self._path
+
+    @property
+    def closed(self) -> bool:
+        return self._handle.closed
+
+    @property
+    def volume(self) -> Volume:
+        """The Volume this file lives on."""
+        return self._volume
+
+    def __repr__(self) -> str:
+        state = "closed" if self.closed else f"mode={self._mode!r}"
+        return f"<gpath.File name={self._path!r} {state}>"
+
+    # -- plumbing -----------------------------------------------------------------------------
+
+    def _check_open(self) -> None:
+        if self._handle.closed:
+            raise ClosedError()
+
+    def _call(self, func: Callable[..., Any], *args: Any) -> Any:
+        """Run ``func(glfd, *args)`` while the handle cannot be closed under it."""
+        handle = self._handle
+        fd = handle.acquire()
+        if fd is None:
+            raise ClosedError()
+        try:
+            return func(fd, *args)
+        finally:
+            handle.release()
+
+    def _check_ok(self, ret: int) -> int:
+        if ret < 0:
+            raise_oserror(self._path)
+        return ret
+
+    def _require_readable(self) -> None:
+        self._check_open()
+        if not self._readable:
+            raise io.UnsupportedOperation("File not open for reading")
+
+    def _require_writable(self) -> None:
+        self._check_open()
+        if not self._writable:
+            raise io.UnsupportedOperation("File not open for writing")
+
+    # -- io.RawIOBase ---------------------------------------------------------------------------
+
+    def readable(self) -> bool:
+        self._check_open()
+        return self._readable
+
+    def writable(self) -> bool:
+        self._check_open()
+        return self._writable
+
+    def seekable(self) -> bool:
+        self._check_open()
+        return True
+
+    def isatty(self) -> bool:
+        self._check_open()
+        return False
+
+    def close(self) -> None:
+        """Close the file; a deferred write error from the server is raised here.
+
+        Closing twice is allowed.  If the server reports an error, the File is closed
+        anyway and the ``OSError`` is raised.
+        """
+        ptr = self._handle.detach()
+        if ptr is None:
+            return
+        self._volume._forget(self)
+        ret = lib.glfs_close(ptr)
+        super().close()
+        if ret != 0:
+            raise_oserror(self._path)
+
+    def __del__(self) -> None:
+        handle = getattr(self, "_handle", None)  # absent if __init__ failed
+        if handle is not None and not handle.closed:
+            warnings.warn(f"unclosed gpath file {self._path!r}", ResourceWarning, stacklevel=2)
+            try:
+                self.close()
+            except Exception:  # nothing to report to from a finalizer
+                pass
+
+    def readinto(self, buffer: Buffer) -> int:  # type: ignore[override]
+        """Read into any writable buffer (bytearray, memoryview, numpy array, mmap) in place.
+
+        Returns the number of bytes read; fewer than ``len(buffer)`` only at end of file.
+        """
+        self._require_readable()
+        view = ffi.from_buffer(buffer, require_writable=True)
+        size = len(view)
+        with self._lock:
+            return self._read_loop(view, size, lib.glfs_read)
+
+    def _read_loop(self, cbuf: Any, size: int, read: Callable[..., int]) -> int:
+        """Fill cbuf with sequential reads (chunked below 1 GiB) until full or at EOF."""
+        total = 0
+        while total < size:
+            chunk = min(size - total, MAX_IO_CHUNK)
+            got = self._check_ok(self._call(read, cbuf + total, chunk, 0))
+            if got == 0:
+                break
+            total += got
+        return total
+
+    def read(self, size: int | None = -1) -> bytes:
+        """Read up to *size* bytes; with a negative size (the default) read to end of file."""
+        if size is None or size < 0:
+            return self.readall()
+        self._require_readable()
+        with self._lock:
+            return _buffers.fill_bytes(
+                size, lambda cbuf, n: self._read_loop(cbuf, n, lib.glfs_read)
+            )
+
+    def readall(self) -> bytes:
+        """Read from the current offset to the end of the file.
+
+        The result is allocated once from the file size and filled in place, so memory
+        peaks at about the size of the data; data appended meanwhile is read as well.
+        """
+        self._require_readable()
+        with self._lock:
+            position = self._check_ok(self._call(lib.glfs_lseek, 0, os.SEEK_CUR))
+            expected = max(self._fstat().st_size - position, 0)
+            data = _buffers.fill_bytes(
+                expected, lambda cbuf, n: self._read_loop(cbuf, n, lib.glfs_read)
+            )
+            if len(data) < expected:
+                return data
+            tail = []
+            buf = bytearray(_READLINE_CHUNK * 16)
+            cbuf = ffi.from_buffer(buf)
+            while True:
+                got = self._check_ok(self._call(lib.glfs_read, cbuf, len(buf), 0))
+                if got == 0:
+                    break
+                tail.append(bytes(buf[:got]))
+            return data + b"".join(tail) if tail else data
+
+    def readline(self, size: int | None = -1) -> bytes:
+        """Read one line (up to and including ``b"\\n"``), in chunks rather than bytewise."""
+        self._require_readable()
+        limit = -1 if size is None else size
+        with self._lock:
+            start = self._check_ok(self._call(lib.glfs_lseek, 0, os.SEEK_CUR))
+            parts: list[bytes] = []
+            collected = 0
+            position = start
+            buf = bytearray(_READLINE_CHUNK)
+            cbuf = ffi.from_buffer(buf)
+            while limit < 0 or collected < limit:
+                want = len(buf) if limit < 0 else min(len(buf), limit - collected)
+                got = self._check_ok(
+                    self._call(lib.glfs_pread, cbuf, want, position, 0, ffi.NULL)
+                )
+                if got == 0:
+                    break
+                newline = buf.find(b"\n", 0, got)
+                end = got if newline < 0 else newline + 1
+                parts.append(bytes(buf[:end]))
+                collected += end
+                position += end
+                if newline >= 0:
+                    break
+            self._check_ok(self._call(lib.glfs_lseek, position, os.SEEK_SET))
+            return b"".join(parts)
+
+    def write(self, data: Buffer | str, flags: int = 0) -> int:  # type: ignore[override]
+        """Write all of *data* at the current offset and return the number of bytes written.
+
+        *data* may be any bytes-like object; a ``str`` is encoded as UTF-8.  *flags* are
+        passed to ``glfs_write`` (kept from the spec's signature; normally 0).
+        """
+        self._require_writable()
+        if isinstance(data, str):
+            data = data.encode("utf-8")
+        view = ffi.from_buffer(data)
+        size = len(view)
+        with self._lock:
+            total = 0
+            while total < size:
+                chunk = min(size - total, MAX_IO_CHUNK)
+                total += self._check_ok(self._call(lib.glfs_write, view + total, chunk, flags))
+            if self._append:
+                # The server appends regardless of our offset; follow it to the real end.
+                self._check_ok(self._call(lib.glfs_lseek, 0, os.SEEK_END))
+            return total
+
+    def seek(self, pos: int, whence: int = os.SEEK_SET) -> int:
+        """Move the file offset (``os.SEEK_SET/CUR/END``, also ``SEEK_DATA``/``SEEK_HOLE``)."""
+        return self.lseek(pos, whence)
+
+    def tell(self) -> int:
+        return self.lseek(0, os.SEEK_CUR)
+
+    def truncate(self, size: int | None = None) -> int:
+        """Resize the file to *size* (default: the current offset); the offset is unchanged."""
+        if size is None:
+            size = self.tell()
+        self.ftruncate(size)
+        return size
+
+    # -- positional I/O -------------------------------------------------------------------------
+
+    def pread(self, size: int, offset: int) -> bytes:
+        """Read up to *size* bytes at *offset* without moving the file offset."""
+        self._require_readable()
+        _check_offset(offset)
+        if size < 0:
+            raise ValueError("size must not be negative")
+
+        def fill(cbuf: Any, n: int) -> int:
+            total = 0
+            while total < n:
+                got = self._check_ok(
+                    self._call(
+                        lib.glfs_pread,
+                        cbuf + total,
+                        min(n - total, MAX_IO_CHUNK),
+                        offset + total,
+                        0,
+                        ffi.NULL,
+                    )
+                )
+                if got == 0:
+                    break
+                total += got
+            return total
+
+        return _buffers.fill_bytes(size, fill)
+
+    def pwrite(self, data: Buffer | str, offset: int) -> int:
+        """Write all of *data* at *offset* without moving the file offset."""
+        self._require_writable()
+        _check_offset(offset)
+        if isinstance(data, str):
+            data = data.encode("utf-8")
+        view = ffi.from_buffer(data)
+        size = len(view)
+        if offset + size > _MAX_OFFSET:
+            raise OverflowError("write would end beyond the largest file offset")
+        total = 0
+        while total < size:
+            chunk = min(size - total, MAX_IO_CHUNK)
+            total += self._check_ok(
+                self._call(
+                    lib.glfs_pwrite, view + total, chunk, offset + total, 0, ffi.NULL, ffi.NULL
+                )
+            )
+        return total
+
+    # -- the spec's File methods --------------------------------------------------------------
+
+    def lseek(self, pos: int, how: int) -> int:
+        """Set the file offset to *pos* relative to *how* and return the new offset."""
+        self._check_open()
+        if isinstance(pos, bool) or not isinstance(pos, int):
+            raise TypeError("pos must be an int")
+        if not -_MAX_OFFSET <= pos <= _MAX_OFFSET:
+            raise OverflowError("offset out of range")
+        with self._lock:
+            return int(self._check_ok(self._call(lib.glfs_lseek, pos, how)))
+
+    def fstat(self) -> os.stat_result:
+        """Return the file's ``os.stat_result``."""
+        self._check_open()
+        return self._fstat()
+
+    def _fstat(self) -> os.stat_result:
+        buf = ffi.new("struct stat *")
+        self._check_ok(self._call(lib.glfs_fstat, buf))
+        return stat_result(buf)
+
+    def fgetsize(self) -> int:
+        """Return the file size in bytes (from fstat)."""
+        return self.fstat().st_size
+
+    def fsync(self) -> None:
+        """Flush the file's data and metadata to the bricks."""
+        self._check_open()
+        self._check_ok(self._call(lib.glfs_fsync, ffi.NULL, ffi.NULL))
+
+    def fdatasync(self) -> None:
+        """Flush the file's data (not all metadata) to the bricks."""
+        self._check_open()
+        self._check_ok(self._call(lib.glfs_fdatasync, ffi.NULL, ffi.NULL))
+
+    def ftruncate(self, length: int) -> None:
+        """Cut or extend (with zero bytes) the file to *length* bytes."""
+        self._require_writable()
+        _check_offset(length, "length")
+        self._check_ok(self._call(lib.glfs_ftruncate, length, ffi.NULL, ffi.NULL))
+
+    def fchmod(self, mode: int) -> None:
+        """Change the file's permission bits."""
+        self._check_open()
+        self._check_ok(self._call(lib.glfs_fchmod, mode))
+
+    def fchown(self, uid: int, gid: int) -> None:
+        """Change the file's owner and group (-1 leaves one unchanged)."""
+        self._check_open()
+        self._check_ok(self._call(lib.glfs_fchown, uid, gid))
+
+    def futime(self, times: tuple[float, float] | None = None, *, ns: tuple[int, int] | None = None) -> None:
+        """Set access and modification times like ``os.utime`` on this open file."""
+        self._check_open()
+        self._check_ok(self._call(lib.glfs_futimens, _timespecs(to_timespec_pair(times, ns))))
+
+    def fallocate(self, mode: int, offset: int, length: int) -> None:
+        """Allocate (or with ``FALLOC_FL_KEEP_SIZE`` only reserve) space for a byte range."""
+        self._require_writable()
+        require_symbol("glfs_fallocate")
+        _check_offset(offset)
+        _check_offset(length, "length")
+        self._check_ok(self._call(lib.glfs_fallocate, mode, offset, length))
+
+    def discard(self, offset: int, length: int) -> None:
+        """Punch a hole: release the storage of a byte range (it then reads as zeros)."""
+        self._require_writable()
+        require_symbol("glfs_discard")
+        _check_offset(offset)
+        _check_offset(length, "length")
+        self._check_ok(self._call(lib.glfs_discard, offset, length))
+
+    def zerofill(self, offset: int, length: int) -> None:
+        """Write *length* zero bytes starting at *offset*."""
+        self._require_writable()
+        require_symbol("glfs_zerofill")
+        _check_offset(offset)
+        _check_offset(length, "length")
+        self._check_ok(self._call(lib.glfs_zerofill, offset, length))
+
+    def dup(self) -> File:
+        """Return a new File on a duplicate glfd (``glfs_dup``), starting at the same offset."""
+        self._check_open()
+        ptr = self._call(lib.glfs_dup)
+        if ptr == ffi.NULL:
+            raise_oserror(self._path)
+        fd = self._volume._register_glfd(ptr, self._raw.flags, self._path)
+        return File(fd, self._path, self._mode)
+
+    def fgetxattr(self, key: str | bytes, size: int = 0) -> bytes:
+        """Return the value of extended attribute *key* as bytes (probing its size if 0)."""
+        self._check_open()
+        return _xattr.get(lambda name, buf, n: self._call(lib.glfs_fgetxattr, name, buf, n),
+                          key, size, self._path)
+
+    def flistxattr(self, size: int = 0) -> list[str]:
+        """Return the sorted names of the file's extended attributes."""
+        self._check_open()
+        return _xattr.listing(lambda buf, n: self._call(lib.glfs_flistxattr, buf, n), size, self._path)
+
+    def fsetxattr(self, key: str | bytes, value: Buffer | str, flags: int = 0) -> None:
+        """Set extended attribute *key* (flags: 0 any, 1 create only, 2 replace only)."""
+        self._check_open()
+        _xattr.set_(lambda name, val, n, fl: self._call(lib.glfs_fsetxattr, name, val, n, fl),
+                    key, value, flags, self._path)
+
+    def fremovexattr(self, key: str | bytes) -> None:
+        """Remove extended attribute *key*."""
+        self._check_open()
+        name = _xattr.encode_key(key)
+        self._check_ok(self._call(lib.glfs_fremovexattr, name))
+
+    # -- byte-range locks -------------------------------------------------------------------------
+
+    def lock(
+        self,
+        exclusive: bool = True,
+        offset: int = 0,
+        length: int = 0,
+        *,
+        blocking: bool = True,
+        whence: int = os.SEEK_SET,
+    ) -> None:
+        """Take a POSIX byte-range lock (``fcntl.lockf``-like; length 0 = to end of file).
+
+        A shared lock needs a readable File, an exclusive one a writable File.  With
+        ``blocking=False`` a conflicting lock raises ``BlockingIOError``.
+        """
+        self._check_open()
+        if exclusive and not self._writable:
+            raise io.UnsupportedOperation("an exclusive lock needs a File open for writing")
+        if not exclusive and not self._readable:
+            raise io.UnsupportedOperation("a shared lock needs a File open for reading")
+        kind = lib.F_WRLCK if exclusive else lib.F_RDLCK
+        self._posix_lock(lib.F_SETLKW if blocking else lib.F_SETLK, kind, offset, length, whence)
+
+    def unlock(self, offset: int = 0, length: int = 0, *, whence: int = os.SEEK_SET) -> None:
+        """Release the byte-range locks this File holds in the range."""
+        self._check_open()
+        self._posix_lock(lib.F_SETLK, lib.F_UNLCK, offset, length, whence)
+
+    def get_lock(
+        self, exclusive: bool = True, offset: int = 0, length: int = 0, *, whence: int = os.SEEK_SET
+    ) -> tuple[int, int, int, int] | None:
+        """Return ``(type, start, length, pid)`` of a lock that would block ours, or None."""
+        self._check_open()
+        kind = lib.F_WRLCK if exclusive else lib.F_RDLCK
+        fl = self._posix_lock(lib.F_GETLK, kind, offset, length, whence)
+        if fl.l_type == lib.F_UNLCK:
+            return None
+        return (int(fl.l_type), int(fl.l_start), int(fl.l_len), int(fl.l_pid))
+
+    def _posix_lock(self, cmd: int, kind: int, offset: int, length: int, whence: int) -> Any:
+        fl = ffi.new("struct flock *")
+        fl.l_type = kind
+        fl.l_whence = whence
+        fl.l_start = offset
+        fl.l_len = length
+        if self._call(lib.glfs_posix_lock, cmd, fl) != 0:
+            err = ffi.errno
+            if err in (errno.EAGAIN, errno.EACCES) and cmd == lib.F_SETLK and kind != lib.F_UNLCK:
+                raise BlockingIOError(err, os.strerror(err), self._path)
+            raise oserror(err or errno.EIO, self._path)
+        return fl
+
+
+def _check_offset(value: int, what: str = "offset") -> None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{what} must be an int, not {type(value).__name__}")
+    if value < 0:
+        raise ValueError(f"{what} must not be negative")
+    if value > _MAX_OFFSET:
+        raise OverflowError(f"{what} is beyond the largest file offset")
+
+
+def _timespecs(pair: tuple[tuple[int, int], tuple[int, int]] | None) -> Any:
+    """A C ``struct timespec[2]`` for *pair*, or NULL (meaning "now")."""
+    if pair is None:
+        return ffi.NULL
+    times = ffi.new("struct timespec[2]")
+    for slot, (seconds, nanos) in zip(times, pair):
+        slot.tv_sec, slot.tv_nsec = seconds, nanos
+    return times
+
+
+def wrap(
+    raw: File,
+    mode: str,
+    buffering: int = -1,
+    encoding: str | None = None,
+    errors: str | None = None,
+    newline: str | None = None,
+) -> Any:
+    """Stack buffering and text decoding on *raw* exactly as the built-in ``open()`` does."""
+    parsed = parse_mode(mode)
+    try:
+        if not isinstance(buffering, int) or isinstance(buffering, bool):
+            raise TypeError("buffering must be an int")
+        line_buffering = False
+        if buffering == 1 and not parsed.binary:
+            line_buffering = True
+            buffering = -1
+        if buffering < 0:
+            buffering = DEFAULT_BUFFER_SIZE
+        if buffering == 0:
+            if not parsed.binary:
+                raise ValueError("can't have unbuffered text I/O")
+            return raw
+        buffered: io.BufferedIOBase
+        if parsed.readable and parsed.writable:
+            buffered = io.BufferedRandom(raw, buffering)  # type: ignore[arg-type]
+        elif parsed.writable:
+            buffered = io.BufferedWriter(raw, buffering)  # type: ignore[arg-type]
+        else:
+            buffered = io.BufferedReader(raw, buffering)  # type: ignore[arg-type]
+        if parsed.binary:
+            if encoding is not None or errors is not None or newline is not None:
+                raise ValueError("binary mode doesn't take an encoding, errors or newline argument")
+            return buffered
+        text = io.TextIOWrapper(
+            buffered,
+            encoding=io.text_encoding(encoding),
+            errors=errors,
+            newline=newline,
+            line_buffering=line_buffering,
+        )
+        text.mode = mode  # type: ignore[misc]
+        return text
+    except BaseException:
+        raw.close()
+        raise

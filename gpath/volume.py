@@ -1,0 +1,943 @@
+"""``Volume``: a virtual mount of a GlusterFS volume and its ``os``-style operations.
+
+Mount-state rules (checked on every call, so nothing ever reaches freed C memory):
+
+* every C call runs through the mount's :class:`~gpath._handle.CHandle`; ``umount()`` stops
+  new calls, waits for running ones, closes every File and Dir still open (so buffered
+  data is written), and only then calls ``glfs_fini``, exactly once;
+* a File or Dir holds a reference to its Volume, so the mount outlives them;
+* a Volume that is garbage-collected while mounted is finalised by ``weakref.finalize``.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import re
+import stat as stat_module
+import tempfile
+import threading
+import uuid
+import weakref
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import IO, TYPE_CHECKING, Any, AnyStr, Literal, overload
+
+from typing_extensions import Buffer, Self
+
+from gpath import _shutil, _xattr
+from gpath._fspath import StrOrBytesPath, decode_like, encode, encode_name, wants_bytes
+from gpath._handle import CHandle
+from gpath._lowlevel import ffi, lib, require_symbol
+from gpath._modes import parse_mode
+from gpath._stat import stat_result, statvfs_result, to_timespec_pair
+from gpath.dir import Dir, DirEntry, ScandirIterator
+from gpath.errors import LibgfapiException, VolumeNotMounted, raise_oserror
+from gpath.file import File, Glfd, RawGlfd, _timespecs, wrap
+
+if TYPE_CHECKING:
+    from gpath.path import GlusterPath
+
+_VOLNAME_RE = re.compile(r"^[A-Za-z0-9_.-]+$")
+_TRANSPORTS = ("tcp", "unix", "rdma")
+_PATH_MAX = 4096
+_LOG_TAIL_LINES = 12
+
+# Live mounts, so a forked child can drop (never fini) handles that belong to its parent.
+_LIVE_MOUNTS: weakref.WeakSet[_Mount] = weakref.WeakSet()
+
+
+class _Mount:
+    """The C side of one mount: the glfs_t handle and everything opened through it.
+
+    Kept apart from :class:`Volume` so that the finalizer can reach it without keeping the
+    Volume alive.
+    """
+
+    def __init__(self, fs: Any) -> None:
+        self.handle = CHandle(fs)
+        self.children: weakref.WeakSet[Any] = weakref.WeakSet()  # File, Dir, Glfd
+        self.children_lock = threading.Lock()
+        self.pid = os.getpid()
+        _LIVE_MOUNTS.add(self)
+
+    def shutdown(self) -> None:
+        """Close what is still open, then ``glfs_fini``; safe to call more than once."""
+        if self.handle.closed:
+            return
+        fs_ptr = self.handle.detach()
+        if fs_ptr is None:
+            return
+        first_error: BaseException | None = None
+        with self.children_lock:
+            children = list(self.children)
+            self.children.clear()
+        for child in children:
+            try:
+                child.close()
+            except Exception as exc:  # keep closing the others, report the first failure
+                first_error = first_error or exc
+        if os.getpid() == self.pid:
+            if lib.glfs_fini(fs_ptr) != 0 and first_error is None:
+                err = ffi.errno or errno.EIO
+                first_error = LibgfapiException(err, f"glfs_fini failed: {os.strerror(err)}")
+        if first_error is not None:
+            raise first_error
+
+
+def _forget_mounts_in_child() -> None:
+    for mount in list(_LIVE_MOUNTS):
+        mount.handle.forget()
+
+
+os.register_at_fork(after_in_child=_forget_mounts_in_child)
+
+
+def _finalize(mount: _Mount) -> None:
+    try:
+        mount.shutdown()
+    except Exception:  # a finalizer has nobody to raise to
+        pass
+
+
+class Volume:
+    """A GlusterFS volume reached through libgfapi (a "virtual mount": no FUSE, no root).
+
+    :param hosts: a host name, or a list of them tried in order, running glusterd; with
+        ``proto="unix"`` the path of glusterd's socket.
+    :param volname: the volume's name.
+    :param proto: transport to glusterd: ``"tcp"`` (default), ``"unix"`` or ``"rdma"``.
+    :param port: glusterd's port (24007).
+    :param log_file: libgfapi's log file; ``None`` lets libgfapi pick its default location
+        under /var/log/glusterfs.  The default ``"/dev/null"`` discards the log.
+    :param log_level: libgfapi log level, 0 (none) to 9 (trace); 7 is INFO.
+    :param volfile: path of a local volfile to use instead of asking glusterd (``hosts`` is
+        then ignored).
+    :param xlator_options: client translator options for ``glfs_set_xlator_option``, as a
+        mapping ``{(xlator_pattern, key): value}``, e.g.
+        ``{("*-client-*", "transport.socket.ssl-own-cert"): "/etc/ssl/me.pem"}``.
+
+    A Volume is a context manager (``with Volume(...) as vol:`` mounts and unmounts) and may
+    be shared between threads; libgfapi calls release the GIL, so threads overlap their
+    round trips.
+    """
+
+    def __init__(
+        self,
+        hosts: str | Sequence[str],
+        volname: str,
+        proto: str = "tcp",
+        port: int = 24007,
+        log_file: str | None = "/dev/null",
+        log_level: int = 7,
+        *,
+        volfile: str | os.PathLike[str] | None = None,
+        xlator_options: Mapping[tuple[str, str], str] | None = None,
+    ) -> None:
+        host_list = [hosts] if isinstance(hosts, str) else list(hosts)
+        if volfile is None:
+            if not host_list:
+                raise ValueError("at least one host is needed")
+            for host in host_list:
+                if not isinstance(host, str):
+                    raise TypeError(f"host must be str, not {type(host).__name__}")
+                if not host or "\0" in host:
+                    raise ValueError(f"invalid host: {host!r}")
+        if not isinstance(volname, str):
+            raise TypeError(f"volname must be str, not {type(volname).__name__}")
+        if not _VOLNAME_RE.match(volname):
+            raise ValueError(f"invalid volume name: {volname!r}")
+        if proto not in _TRANSPORTS:
+            raise ValueError(f"proto must be one of {_TRANSPORTS}, not {proto!r}")
+        if isinstance(port, bool) or not isinstance(port, int):
+            raise TypeError(f"port must be an int, not {type(port).__name__}")
+        if not 0 <= port <= 65535:
+            raise ValueError(f"port out of range: {port}")
+        _check_logging(log_file, log_level)
+        options: dict[tuple[str, str], str] = {}
+        for key, value in (xlator_options or {}).items():
+            if not (isinstance(key, tuple) and len(key) == 2 and all(isinstance(k, str) for k in key)):
+                raise TypeError("xlator_options keys must be (xlator, option) tuples of str")
+            if not isinstance(value, str):
+                raise TypeError("xlator_options values must be str")
+            if any("\0" in part for part in (*key, value)):
+                raise ValueError("embedded null byte")
+            options[key] = value
+        self.hosts: list[str] = host_list
+        self.volname = volname
+        self.protocol = proto
+        self.port = port
+        self.log_file = log_file
+        self.log_level = log_level
+        self.volfile = None if volfile is None else os.fspath(volfile)
+        self.xlator_options = options
+        self.volid: uuid.UUID | None = None
+        self._mount: _Mount | None = None
+        self._finalizer: weakref.finalize | None = None
+        self._mount_lock = threading.Lock()
+
+    # -- lifecycle ----------------------------------------------------------------------------
+
+    @property
+    def mounted(self) -> bool:
+        """True while the volume is mounted."""
+        mount = self._mount
+        return mount is not None and not mount.handle.closed
+
+    def mount(self, timeout: float | None = None) -> None:
+        """Connect to the volume (a no-op if already mounted).
+
+        :param timeout: seconds to wait for ``glfs_init``, which has no bound of its own and
+            hangs on a server that accepts connections but never answers.  On expiry
+            ``TimeoutError`` is raised and the abandoned handle is finalised in the
+            background once libgfapi gives up.
+        :raises LibgfapiException: the volume could not be mounted; the message carries the
+            most relevant lines of libgfapi's log (e.g. "Authentication failed").
+        """
+        if timeout is not None:
+            if isinstance(timeout, bool) or not isinstance(timeout, (int, float)):
+                raise TypeError("timeout must be a number")
+            if not timeout > 0:
+                raise ValueError("timeout must be positive")
+        with self._mount_lock:
+            if self.mounted:
+                return
+            fs = lib.glfs_new(self.volname.encode())
+            if fs == ffi.NULL:
+                err = ffi.errno or errno.ENOMEM
+                raise LibgfapiException(err, f"glfs_new({self.volname!r}) failed: {os.strerror(err)}")
+            capture = _LogCapture(self.log_file, self.log_level)
+            try:
+                self._configure(fs, capture.path, capture.level)
+            except BaseException:
+                lib.glfs_fini(fs)
+                capture.discard()
+                raise
+            ret, err = _init(fs, timeout)
+            if ret is None:
+                capture.discard()
+                raise TimeoutError(
+                    errno.ETIMEDOUT,
+                    f"mounting {self.volname!r} from {self.hosts} did not finish in {timeout} s",
+                )
+            if ret != 0:
+                detail = capture.tail()
+                lib.glfs_fini(fs)  # reaps the half-built graph; glfs_t is unusable anyway
+                capture.discard()
+                err = err or errno.EIO
+                message = f"mounting volume {self.volname!r} from {self.hosts} failed: {os.strerror(err)}"
+                if detail:
+                    message += "\n" + detail
+                raise LibgfapiException(err, message)
+            if capture.path != self.log_file:
+                lib.glfs_set_logging(fs, _log_arg(self.log_file), self.log_level)
+            capture.discard()
+            mount = _Mount(fs)
+            self._mount = mount
+            self._finalizer = weakref.finalize(self, _finalize, mount)
+
+    def _configure(self, fs: Any, log_path: str | None, log_level: int) -> None:
+        if self.volfile is not None:
+            if lib.glfs_set_volfile(fs, os.fsencode(self.volfile)) != 0:
+                raise _mount_error(f"cannot use volfile {self.volfile!r}")
+        else:
+            for host in self.hosts:
+                port = 0 if self.protocol == "unix" else self.port
+                ret = lib.glfs_set_volfile_server(
+                    fs, self.protocol.encode(), os.fsencode(host), port
+                )
+                if ret != 0:
+                    raise _mount_error(f"cannot use volfile server {host!r}")
+        for (xlator, key), value in self.xlator_options.items():
+            if lib.glfs_set_xlator_option(fs, xlator.encode(), key.encode(), value.encode()) != 0:
+                raise _mount_error(f"cannot set xlator option {xlator}.{key}")
+        if lib.glfs_set_logging(fs, _log_arg(log_path), log_level) != 0:
+            raise _mount_error(f"cannot log to {log_path!r}")
+
+    def umount(self) -> None:
+        """Unmount: close the Files and Dirs still open (flushing them), then ``glfs_fini``.
+
+        Calling it on an unmounted Volume does nothing.
+        :raises LibgfapiException: ``glfs_fini`` reported a failure.
+        """
+        mount = self._mount
+        if mount is None:
+            return
+        if self._finalizer is not None:
+            self._finalizer.detach()
+        try:
+            mount.shutdown()
+        except LibgfapiException:
+            raise
+        except OSError as exc:
+            raise LibgfapiException(exc.errno, f"unmount: closing an open file failed: {exc}") from exc
+
+    def __enter__(self) -> Self:
+        self.mount()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.umount()
+
+    def __repr__(self) -> str:
+        state = "mounted" if self.mounted else "not mounted"
+        return f"<gpath.Volume {self.volname!r} on {self.hosts} ({state})>"
+
+    def set_logging(self, log_file: str | None, log_level: int) -> None:
+        """Change where and how much libgfapi logs; applies at once when mounted."""
+        _check_logging(log_file, log_level)
+        if self.mounted:
+            ret = self._call(lib.glfs_set_logging, _log_arg(log_file), log_level)
+            if ret != 0:
+                raise _mount_error(f"cannot log to {log_file!r}")
+        self.log_file = log_file
+        self.log_level = log_level
+
+    def disable_logging(self) -> None:
+        """Send libgfapi's log to /dev/null."""
+        self.set_logging("/dev/null", self.log_level)
+
+    # -- plumbing -----------------------------------------------------------------------------
+
+    def _call(self, func: Callable[..., Any], *args: Any) -> Any:
+        """Run ``func(glfs_t, *args)`` while the mount cannot be finalised under it."""
+        mount = self._mount
+        if mount is None:
+            raise VolumeNotMounted()
+        handle = mount.handle
+        fs = handle.acquire()
+        if fs is None:
+            raise VolumeNotMounted()
+        try:
+            return func(fs, *args)
+        finally:
+            handle.release()
+
+    def _check_mounted(self) -> _Mount:
+        mount = self._mount
+        if mount is None or mount.handle.closed:
+            raise VolumeNotMounted()
+        return mount
+
+    def _path_call(self, func: Callable[..., int], path: StrOrBytesPath, *args: Any) -> None:
+        """Call a ``func(fs, path, ...) -> int`` operation, raising OSError on failure."""
+        if self._call(func, encode(path), *args) != 0:
+            raise_oserror(path)
+
+    def _register(self, child: Any) -> None:
+        mount = self._check_mounted()
+        with mount.children_lock:
+            mount.children.add(child)
+
+    def _forget(self, child: Any) -> None:
+        mount = self._mount
+        if mount is not None:
+            with mount.children_lock:
+                mount.children.discard(child)
+
+    def _register_glfd(self, ptr: Any, flags: int, path: Any) -> Glfd:
+        raw = RawGlfd(CHandle(ptr), self, flags, path)
+        try:
+            self._register(raw)
+        except VolumeNotMounted:
+            raw.close()  # raced with umount(): nobody else will close it
+            raise
+        return Glfd(raw)
+
+    def _adopt(self, raw: RawGlfd, file: File) -> None:
+        """A File takes over a glfd: umount() now closes the File (flushing it) instead."""
+        mount = self._check_mounted()
+        with mount.children_lock:
+            mount.children.discard(raw)
+            mount.children.add(file)
+        raw.adopted = True
+
+    # -- opening files and directories ----------------------------------------------------------
+
+    def open(self, path: StrOrBytesPath, flags: int, mode: int = 0o777) -> Glfd:
+        """Open *path* with ``os.open``-style *flags*; return the raw glfd for ``File(fd)``.
+
+        ``O_CREAT`` goes through ``glfs_creat`` (libgfapi's ``glfs_open`` cannot create).
+        :raises TypeError: *flags* is not an int.
+        """
+        if isinstance(flags, bool) or not isinstance(flags, int):
+            raise TypeError("flags must be an int")
+        if isinstance(mode, bool) or not isinstance(mode, int):
+            raise TypeError("mode must be an int")
+        cpath = encode(path)
+        if flags & os.O_CREAT:
+            ptr = self._call(lib.glfs_creat, cpath, flags, mode)
+        else:
+            ptr = self._call(lib.glfs_open, cpath, flags)
+        if ptr == ffi.NULL:
+            raise_oserror(path)
+        return self._register_glfd(ptr, flags, path)
+
+    def fopen(self, path: StrOrBytesPath, mode: str = "r") -> File:
+        """Open *path* like the built-in ``open()`` but unbuffered: returns a raw :class:`File`.
+
+        Modes are ``r w a x`` with optional ``+`` and ``b``/``t`` (both give bytes).
+        :raises TypeError: *mode* is not a str.  :raises ValueError: *mode* is invalid.
+        """
+        parsed = parse_mode(mode)
+        fd = self.open(path, parsed.flags, 0o666)
+        try:
+            return File(fd, path, mode)
+        except BaseException:
+            fd.close()
+            raise
+
+    @overload
+    def open_file(
+        self,
+        path: StrOrBytesPath,
+        mode: Literal["r", "w", "a", "x", "r+", "w+", "a+", "x+", "rt", "wt", "at", "xt",
+                      "r+t", "w+t", "a+t", "x+t"] = "r",
+        buffering: int = -1,
+        encoding: str | None = None,
+        errors: str | None = None,
+        newline: str | None = None,
+    ) -> IO[str]: ...
+
+    @overload
+    def open_file(
+        self,
+        path: StrOrBytesPath,
+        mode: str,
+        buffering: int = -1,
+        encoding: str | None = None,
+        errors: str | None = None,
+        newline: str | None = None,
+    ) -> IO[Any]: ...
+
+    def open_file(
+        self,
+        path: StrOrBytesPath,
+        mode: str = "r",
+        buffering: int = -1,
+        encoding: str | None = None,
+        errors: str | None = None,
+        newline: str | None = None,
+    ) -> IO[Any]:
+        """Open *path* exactly like the built-in ``open()``: buffered, text or binary.
+
+        Returns ``io.TextIOWrapper``, ``io.BufferedReader``/``BufferedWriter``/
+        ``BufferedRandom``, or with ``buffering=0`` the raw :class:`File`.  The default
+        buffer is 1 MiB, so small sequential reads cost one round trip per MiB.
+        """
+        parsed = parse_mode(mode)
+        raw = File(self.open(path, parsed.flags, 0o666), path, mode)
+        result: IO[Any] = wrap(raw, mode, buffering, encoding, errors, newline)
+        return result
+
+    def opendir(self, path: StrOrBytesPath, readdirplus: bool = False) -> Dir:
+        """Open directory *path* as a :class:`Dir` stream (with stats if *readdirplus*)."""
+        ptr = self._call(lib.glfs_opendir, encode(path))
+        if ptr == ffi.NULL:
+            raise_oserror(path)
+        try:
+            return Dir(CHandle(ptr), self, path, readdirplus)
+        except VolumeNotMounted:
+            lib.glfs_closedir(ptr)
+            raise
+
+    @overload
+    def scandir(self, path: str | os.PathLike[str] = ...) -> ScandirIterator[str]: ...
+    @overload
+    def scandir(self, path: bytes | os.PathLike[bytes]) -> ScandirIterator[bytes]: ...
+
+    def scandir(self, path: StrOrBytesPath = ".") -> ScandirIterator[Any]:
+        """Iterate over the entries of *path* as :class:`DirEntry` objects.
+
+        Each entry carries the lstat that came with the listing, so type checks cost no
+        further round trip.  The iterator is a context manager.
+        """
+        raw = os.fspath(path)
+        return ScandirIterator(self, raw, self.opendir(path))
+
+    @overload
+    def listdir(self, path: str | os.PathLike[str] = ...) -> list[str]: ...
+    @overload
+    def listdir(self, path: bytes | os.PathLike[bytes]) -> list[bytes]: ...
+
+    def listdir(self, path: StrOrBytesPath = ".") -> list[Any]:
+        """Return the names in directory *path* (without ``.`` and ``..``), in any order."""
+        return [name for name, _ in self._list(path)]
+
+    @overload
+    def listdir_with_stat(self, path: str | os.PathLike[str] = ...) -> list[tuple[str, os.stat_result]]: ...
+    @overload
+    def listdir_with_stat(self, path: bytes | os.PathLike[bytes]) -> list[tuple[bytes, os.stat_result]]: ...
+
+    def listdir_with_stat(self, path: StrOrBytesPath = ".") -> list[tuple[Any, os.stat_result]]:
+        """Return ``(name, lstat)`` for each entry of directory *path*, in any order."""
+        return self._list(path)
+
+    def _list(self, path: StrOrBytesPath) -> list[tuple[Any, os.stat_result]]:
+        as_bytes = wants_bytes(path)
+        result: list[tuple[Any, os.stat_result]] = []
+        with self.opendir(path) as directory:
+            while batch := directory.read_batch():
+                for name, _, _, st in batch:
+                    if name != b"." and name != b"..":
+                        result.append((name if as_bytes else os.fsdecode(name), st))
+        return result
+
+    # -- metadata -------------------------------------------------------------------------------
+
+    def stat(self, path: StrOrBytesPath) -> os.stat_result:
+        """Return the ``os.stat_result`` of *path*, following symlinks."""
+        buf = ffi.new("struct stat *")
+        self._path_call(lib.glfs_stat, path, buf)
+        return stat_result(buf)
+
+    def lstat(self, path: StrOrBytesPath) -> os.stat_result:
+        """Return the ``os.stat_result`` of *path* itself (a symlink is not followed)."""
+        buf = ffi.new("struct stat *")
+        self._path_call(lib.glfs_lstat, path, buf)
+        return stat_result(buf)
+
+    def statvfs(self, path: StrOrBytesPath = "/") -> os.statvfs_result:
+        """Return ``os.statvfs_result`` for the volume (*path* is any path on it)."""
+        buf = ffi.new("struct statvfs *")
+        self._path_call(lib.glfs_statvfs, path, buf)
+        return statvfs_result(buf)
+
+    def access(self, path: StrOrBytesPath, mode: int) -> bool:
+        """Whether the caller may access *path* with *mode* (``os.F_OK``/``R_OK``/...)."""
+        return bool(self._call(lib.glfs_access, encode(path), mode) == 0)
+
+    def exists(self, path: StrOrBytesPath) -> bool:
+        """True if *path* exists (False for a broken symlink or on any stat error)."""
+        return self._stat_or_none(path, lib.glfs_stat) is not None
+
+    def isdir(self, path: StrOrBytesPath) -> bool:
+        """True if *path* is an existing directory (following symlinks); False on errors."""
+        st = self._stat_or_none(path, lib.glfs_stat)
+        return st is not None and stat_module.S_ISDIR(st.st_mode)
+
+    def isfile(self, path: StrOrBytesPath) -> bool:
+        """True if *path* is an existing regular file (following symlinks); False on errors."""
+        st = self._stat_or_none(path, lib.glfs_stat)
+        return st is not None and stat_module.S_ISREG(st.st_mode)
+
+    def islink(self, path: StrOrBytesPath) -> bool:
+        """True if *path* is a symbolic link; False on errors."""
+        st = self._stat_or_none(path, lib.glfs_lstat)
+        return st is not None and stat_module.S_ISLNK(st.st_mode)
+
+    def _stat_or_none(self, path: StrOrBytesPath, func: Any) -> os.stat_result | None:
+        try:
+            cpath = encode(path)
+        except (OSError, ValueError):
+            return None
+        buf = ffi.new("struct stat *")
+        if self._call(func, cpath, buf) != 0:
+            return None
+        return stat_result(buf)
+
+    def getsize(self, path: StrOrBytesPath) -> int:
+        """The size of *path* in bytes."""
+        return self.stat(path).st_size
+
+    def getatime(self, path: StrOrBytesPath) -> float:
+        """Last access time of *path* (seconds since the epoch)."""
+        return self.stat(path).st_atime
+
+    def getmtime(self, path: StrOrBytesPath) -> float:
+        """Last modification time of *path*'s content."""
+        return self.stat(path).st_mtime
+
+    def getctime(self, path: StrOrBytesPath) -> float:
+        """Last change time of *path*'s inode or content."""
+        return self.stat(path).st_ctime
+
+    def samefile(self, path1: StrOrBytesPath, path2: StrOrBytesPath) -> bool:
+        """True if both paths are the same file (same device and inode)."""
+        s1, s2 = self.stat(path1), self.stat(path2)
+        return s1.st_ino == s2.st_ino and s1.st_dev == s2.st_dev
+
+    def get_volume_id(self) -> uuid.UUID:
+        """The volume's UUID (cached after the first call)."""
+        self._check_mounted()
+        if self.volid is None:
+            require_symbol("glfs_get_volumeid")
+            buf = ffi.new("char[]", 16)
+            if self._call(lib.glfs_get_volumeid, buf, 16) < 0:
+                raise_oserror()
+            self.volid = uuid.UUID(bytes=ffi.unpack(buf, 16))
+        return self.volid
+
+    def get_volfile(self) -> bytes:
+        """The client volfile (graph description) the mount is running."""
+        require_symbol("glfs_get_volfile")
+        size = 4096
+        while True:
+            buf = ffi.new("char[]", size)
+            ret = self._call(lib.glfs_get_volfile, buf, size)
+            if ret > 0:
+                return ffi.unpack(buf, ret)  # type: ignore[no-any-return]
+            if ret == 0:
+                return b""
+            size += -ret  # negative: how many bytes were missing
+
+    # -- changing metadata ------------------------------------------------------------------------
+
+    def chmod(self, path: StrOrBytesPath, mode: int) -> None:
+        """Set the permission bits of *path*."""
+        self._path_call(lib.glfs_chmod, path, mode)
+
+    def chown(self, path: StrOrBytesPath, uid: int, gid: int) -> None:
+        """Set owner and group of *path* (following symlinks; -1 keeps a value)."""
+        self._path_call(lib.glfs_chown, path, uid, gid)
+
+    def lchown(self, path: StrOrBytesPath, uid: int, gid: int) -> None:
+        """Set owner and group of *path* itself, not a symlink's target."""
+        self._path_call(lib.glfs_lchown, path, uid, gid)
+
+    def utime(
+        self,
+        path: StrOrBytesPath,
+        times: tuple[float, float] | None = None,
+        *,
+        ns: tuple[int, int] | None = None,
+        follow_symlinks: bool = True,
+    ) -> None:
+        """Set access and modification times like ``os.utime``.
+
+        *times* is ``(atime, mtime)`` in seconds, *ns* the same in integer nanoseconds;
+        with neither, both become the current time.
+        :raises TypeError: *times* is not a pair of numbers.
+        """
+        pair = to_timespec_pair(times, ns)
+        func = lib.glfs_utimens if follow_symlinks else lib.glfs_lutimens
+        self._path_call(func, path, _timespecs(pair))
+
+    def truncate(self, path: StrOrBytesPath, length: int) -> None:
+        """Cut or extend the file *path* to *length* bytes."""
+        require_symbol("glfs_truncate")
+        if isinstance(length, bool) or not isinstance(length, int):
+            raise TypeError("length must be an int")
+        if length < 0:
+            raise ValueError("length must not be negative")
+        self._path_call(lib.glfs_truncate, path, length)
+
+    # -- creating and removing ---------------------------------------------------------------------
+
+    def mkdir(self, path: StrOrBytesPath, mode: int = 0o777) -> None:
+        """Create directory *path* with *mode* (masked by the server's umask)."""
+        self._path_call(lib.glfs_mkdir, path, mode)
+
+    def makedirs(self, path: StrOrBytesPath, mode: int = 0o777, exist_ok: bool = False) -> None:
+        """Create *path* and any missing parents, like ``os.makedirs``.
+
+        :raises FileExistsError: the leaf exists (unless *exist_ok* and it is a directory).
+        """
+        _shutil.makedirs(self, path, mode, exist_ok)
+
+    def mknod(self, path: StrOrBytesPath, mode: int = 0o600 | stat_module.S_IFREG, dev: int = 0) -> None:
+        """Create a file system node (file, FIFO, device) like ``os.mknod``."""
+        self._path_call(lib.glfs_mknod, path, mode, dev)
+
+    def rmdir(self, path: StrOrBytesPath) -> None:
+        """Remove the empty directory *path* (never recursive: see :meth:`rmtree`)."""
+        self._path_call(lib.glfs_rmdir, path)
+
+    def unlink(self, path: StrOrBytesPath) -> None:
+        """Remove the file *path* (a directory raises ``IsADirectoryError``/``EPERM``)."""
+        self._path_call(lib.glfs_unlink, path)
+
+    def remove(self, path: StrOrBytesPath) -> None:
+        """The same as :meth:`unlink`."""
+        self.unlink(path)
+
+    def rename(self, src: StrOrBytesPath, dst: StrOrBytesPath) -> None:
+        """Rename *src* to *dst*, replacing a file *dst* (POSIX ``rename`` semantics)."""
+        if self._call(lib.glfs_rename, encode(src), encode(dst)) != 0:
+            raise_oserror(src, dst)
+
+    def replace(self, src: StrOrBytesPath, dst: StrOrBytesPath) -> None:
+        """Like :meth:`rename` (POSIX rename always replaces), as ``os.replace``."""
+        self.rename(src, dst)
+
+    def link(self, source: StrOrBytesPath, link_name: StrOrBytesPath) -> None:
+        """Create a hard link *link_name* to *source*."""
+        if self._call(lib.glfs_link, encode(source), encode(link_name)) != 0:
+            raise_oserror(source, link_name)
+
+    def symlink(self, source: StrOrBytesPath, link_name: StrOrBytesPath) -> None:
+        """Create a symbolic link *link_name* whose target is *source* (stored as given)."""
+        if self._call(lib.glfs_symlink, encode(source), encode(link_name)) != 0:
+            raise_oserror(source, link_name)
+
+    def readlink(self, path: AnyStr | os.PathLike[AnyStr]) -> AnyStr:
+        """The target of symbolic link *path* (str or bytes, like *path*)."""
+        buf = ffi.new("char[]", _PATH_MAX + 1)
+        ret = self._call(lib.glfs_readlink, encode(path), buf, _PATH_MAX)
+        if ret < 0:
+            raise_oserror(path)
+        return decode_like(ffi.unpack(buf, ret), wants_bytes(path))  # type: ignore[return-value]
+
+    def realpath(self, path: AnyStr | os.PathLike[AnyStr]) -> AnyStr:
+        """*path* made absolute with every symlink, ``.`` and ``..`` resolved by the server."""
+        require_symbol("glfs_realpath")
+        buf = ffi.new("char[]", _PATH_MAX + 1)
+        ret = self._call(lib.glfs_realpath, encode(path), buf)
+        if ret == ffi.NULL:
+            raise_oserror(path)
+        return decode_like(ffi.string(buf), wants_bytes(path))  # type: ignore[return-value]
+
+    # -- working directory and identity ----------------------------------------------------------
+
+    def chdir(self, path: StrOrBytesPath) -> None:
+        """Change the mount's working directory (relative paths start there)."""
+        self._path_call(lib.glfs_chdir, path)
+
+    def getcwd(self) -> str:
+        """The mount's working directory."""
+        buf = ffi.new("char[]", _PATH_MAX + 1)
+        if self._call(lib.glfs_getcwd, buf, _PATH_MAX + 1) == ffi.NULL:
+            raise_oserror()
+        return os.fsdecode(ffi.string(buf))
+
+    def setfsuid(self, uid: int) -> None:
+        """Act as file-system user *uid* for libgfapi calls made **from this OS thread**.
+
+        libgfapi keeps this identity per thread; other threads are unaffected.
+        """
+        self._check_mounted()
+        if lib.glfs_setfsuid(uid) != 0:
+            raise_oserror()
+
+    def setfsgid(self, gid: int) -> None:
+        """Act as file-system group *gid* for libgfapi calls made from this OS thread."""
+        self._check_mounted()
+        if lib.glfs_setfsgid(gid) != 0:
+            raise_oserror()
+
+    def setfsgroups(self, groups: Sequence[int]) -> None:
+        """Set the supplementary groups for libgfapi calls made from this OS thread."""
+        self._check_mounted()
+        require_symbol("glfs_setfsgroups")
+        array = ffi.new("gid_t[]", list(groups))
+        if lib.glfs_setfsgroups(len(groups), array) != 0:
+            raise_oserror()
+
+    # -- extended attributes -----------------------------------------------------------------------
+
+    def getxattr(self, path: StrOrBytesPath, key: str | bytes, size: int = 0, *, follow_symlinks: bool = True) -> bytes:
+        """The value of extended attribute *key* of *path*, as bytes.
+
+        With *size* 0 the value's size is asked first; a non-zero *size* is used as the
+        buffer size (``OSError(ERANGE)`` if too small).
+        """
+        cpath = encode(path)
+        func = lib.glfs_getxattr if follow_symlinks else lib.glfs_lgetxattr
+        return _xattr.get(lambda name, buf, n: self._call(func, cpath, name, buf, n), key, size, path)
+
+    def listxattr(self, path: StrOrBytesPath, size: int = 0, *, follow_symlinks: bool = True) -> list[str]:
+        """The sorted names of *path*'s extended attributes."""
+        cpath = encode(path)
+        func = lib.glfs_listxattr if follow_symlinks else lib.glfs_llistxattr
+        return _xattr.listing(lambda buf, n: self._call(func, cpath, buf, n), size, path)
+
+    def setxattr(
+        self,
+        path: StrOrBytesPath,
+        key: str | bytes,
+        value: Buffer | str,
+        flags: int = 0,
+        *,
+        follow_symlinks: bool = True,
+    ) -> None:
+        """Set extended attribute *key* of *path* to *value* (bytes-like; str as UTF-8).
+
+        *flags*: 0 creates or replaces, 1 only creates (``FileExistsError`` if present),
+        2 only replaces (``OSError(ENODATA)`` if absent).
+        """
+        cpath = encode(path)
+        func = lib.glfs_setxattr if follow_symlinks else lib.glfs_lsetxattr
+        _xattr.set_(lambda name, val, n, fl: self._call(func, cpath, name, val, n, fl), key, value, flags, path)
+
+    def removexattr(self, path: StrOrBytesPath, key: str | bytes, *, follow_symlinks: bool = True) -> None:
+        """Remove extended attribute *key* from *path*."""
+        func = lib.glfs_removexattr if follow_symlinks else lib.glfs_lremovexattr
+        self._path_call(func, path, _xattr.encode_key(key))
+
+    # -- trees and copies (implemented in gpath._shutil) -------------------------------------------
+
+    def walk(
+        self,
+        top: AnyStr | os.PathLike[AnyStr],
+        topdown: bool = True,
+        onerror: Callable[[OSError], object] | None = None,
+        followlinks: bool = False,
+    ) -> Iterator[tuple[AnyStr, list[AnyStr], list[AnyStr]]]:
+        """Walk the tree under *top* like ``os.walk``, yielding (dirpath, dirnames, filenames).
+
+        One difference, kept from the original API: with ``followlinks=False`` a symlink to
+        a directory is listed in *filenames*, not *dirnames*.  Pruning *dirnames* in place
+        (top-down) limits the walk, as with ``os.walk``.
+        """
+        return _shutil.walk(self, top, topdown, onerror, followlinks)
+
+    def rmtree(
+        self,
+        path: StrOrBytesPath,
+        ignore_errors: bool = False,
+        onerror: Callable[[Callable[..., Any], Any, BaseException], object] | None = None,
+    ) -> None:
+        """Delete the directory tree *path*.
+
+        *onerror* is called as ``onerror(func, path, exc)`` for each failure; with
+        *ignore_errors* failures are skipped; otherwise the first one is raised.
+        A symlink as *path* is an error (the link is not followed).
+        """
+        _shutil.rmtree(self, path, ignore_errors, onerror)
+
+    @classmethod
+    def copyfileobj(cls, fsrc: Any, fdst: Any, length: int = 128 * 1024) -> None:
+        """Copy file object *fsrc* to *fdst* from *fsrc*'s current offset to its end."""
+        _shutil.copyfileobj(fsrc, fdst, length)
+
+    def copyfile(self, src: StrOrBytesPath, dst: StrOrBytesPath) -> None:
+        """Copy the content of file *src* to file *dst* (replacing it); no metadata.
+
+        Uses the server-side ``copy_file_range`` when the volume supports it.
+        :raises gpath.SameFileError: *src* and *dst* are the same file.
+        """
+        _shutil.copyfile(self, src, dst)
+
+    def copymode(self, src: StrOrBytesPath, dst: StrOrBytesPath) -> None:
+        """Copy the permission bits of *src* to *dst*."""
+        _shutil.copymode(self, src, dst)
+
+    def copystat(self, src: StrOrBytesPath, dst: StrOrBytesPath) -> None:
+        """Copy permission bits and access/modification times of *src* to *dst*."""
+        _shutil.copystat(self, src, dst)
+
+    def copy(self, src: StrOrBytesPath, dst: StrOrBytesPath) -> None:
+        """Copy file *src* to *dst* (a file, or a directory to copy into) with its mode."""
+        _shutil.copy(self, src, dst, metadata=False)
+
+    def copy2(self, src: StrOrBytesPath, dst: StrOrBytesPath) -> None:
+        """Like :meth:`copy`, but also copy the times (``cp -p``)."""
+        _shutil.copy(self, src, dst, metadata=True)
+
+    def copytree(
+        self,
+        src: StrOrBytesPath,
+        dst: StrOrBytesPath,
+        symlinks: bool = False,
+        ignore: Callable[[Any, list[Any]], Any] | None = None,
+    ) -> None:
+        """Copy the tree *src* to the new directory *dst* with :meth:`copy2`.
+
+        With *symlinks* links are recreated as links, otherwise their targets are copied.
+        *ignore(dir, names)* returns names to skip.  Failures are collected and raised
+        together as :class:`gpath.Error`.
+        """
+        _shutil.copytree(self, src, dst, symlinks, ignore)
+
+    # -- paths (layer 2) ---------------------------------------------------------------------------
+
+    @property
+    def root(self) -> GlusterPath:
+        """The :class:`~gpath.GlusterPath` of the volume's root directory."""
+        from gpath.path import GlusterPath
+
+        return GlusterPath._from_volume(self, "/")
+
+    def path(self, *segments: str) -> GlusterPath:
+        """A :class:`~gpath.GlusterPath` for *segments* joined below the root."""
+        return self.root.joinpath(*segments)
+
+    def __truediv__(self, segment: str) -> GlusterPath:
+        return self.root / segment
+
+
+def _check_logging(log_file: str | None, log_level: int) -> None:
+    if log_file is not None:
+        if not isinstance(log_file, str):
+            raise TypeError("log_file must be a str or None")
+        if "\0" in log_file:
+            raise ValueError("embedded null byte")
+    if isinstance(log_level, bool) or not isinstance(log_level, int):
+        raise TypeError("log_level must be an int")
+    if not 0 <= log_level <= 9:
+        raise ValueError(f"log_level must be 0..9, not {log_level}")
+
+
+def _log_arg(log_file: str | None) -> Any:
+    return ffi.NULL if log_file is None else os.fsencode(log_file)
+
+
+def _mount_error(what: str) -> LibgfapiException:
+    err = ffi.errno or errno.EINVAL
+    return LibgfapiException(err, f"{what}: {os.strerror(err)}")
+
+
+def _init(fs: Any, timeout: float | None) -> tuple[int | None, int]:
+    """Run ``glfs_init``; with a timeout in a worker thread that reaps an abandoned fs."""
+    if timeout is None:
+        ret = lib.glfs_init(fs)
+        return ret, ffi.errno if ret != 0 else 0
+    outcome: list[tuple[int, int]] = []
+    done = threading.Event()
+    abandoned = threading.Event()
+    lock = threading.Lock()
+
+    def worker() -> None:
+        ret = lib.glfs_init(fs)
+        err = ffi.errno if ret != 0 else 0
+        with lock:
+            if abandoned.is_set():
+                lib.glfs_fini(fs)  # nobody waits for it any more: release it here
+                return
+            outcome.append((ret, err))
+            done.set()
+
+    threading.Thread(target=worker, name="gpath-glfs-init", daemon=True).start()
+    done.wait(timeout)
+    with lock:
+        if not outcome:
+            abandoned.set()
+            return None, errno.ETIMEDOUT
+    return outcome[0]
+
+
+class _LogCapture:
+    """Routes libgfapi's log to a private file during mount when the user's goes nowhere.
+
+    A failed ``glfs_init`` reports only an errno (often EIO); the reason ("Authentication
+    failed", "certificate verify failed") is in the log, so we keep its tail for the error.
+    """
+
+    def __init__(self, log_file: str | None, log_level: int) -> None:
+        self.path = log_file
+        self.level = log_level
+        self._temp: str | None = None
+        if log_file == "/dev/null":
+            fd, self._temp = tempfile.mkstemp(prefix="gpath-mount-", suffix=".log")
+            os.close(fd)
+            self.path = self._temp
+            self.level = max(log_level, 5)  # warnings and errors at least
+
+    def tail(self) -> str:
+        source = self._temp or self.path
+        if source is None:
+            return ""
+        try:
+            with open(source, "rb") as fh:
+                lines = fh.read().decode("utf-8", "replace").splitlines()
+        except OSError:
+            return ""
+        relevant = [line for line in lines if "] E [" in line or "] W [" in line or "] C [" in line]
+        return "\n".join((relevant or lines)[-_LOG_TAIL_LINES:])
+
+    def discard(self) -> None:
+        if self._temp is not None:
+            try:
+                os.unlink(self._temp)
+            except OSError:
+                pass
+            self._temp = None

@@ -1,0 +1,33 @@
+"""The compiled binding takes struct layouts from the C compiler, not from hand-written code."""
+
+from __future__ import annotations
+
+import ctypes
+import os
+
+from gpath._lowlevel import MISSING_SYMBOLS, ffi, has_symbol
+
+
+def test_struct_stat_layout_comes_from_compiler() -> None:
+    # glibc x86_64/aarch64 layouts; the point is that cffi's numbers are the compiler's.
+    libc = ctypes.CDLL(None, use_errno=True)
+    assert ffi.sizeof("struct stat") in (128, 144)
+    assert ffi.sizeof("off_t") == 8  # -D_FILE_OFFSET_BITS=64 from pkg-config
+    for field in ("st_dev", "st_ino", "st_mode", "st_nlink", "st_uid", "st_gid", "st_size",
+                  "st_blksize", "st_blocks", "st_atim", "st_mtim", "st_ctim"):
+        assert 0 <= ffi.offsetof("struct stat", field) < ffi.sizeof("struct stat")
+    # A real stat of a local file through libc, read back through the cffi layout.
+    buf = ffi.new("struct stat *")
+    path = os.path.abspath(__file__).encode()
+    assert libc.stat(path, ctypes.c_void_p(int(ffi.cast("uintptr_t", buf)))) == 0
+    expected = os.stat(path)
+    assert buf.st_size == expected.st_size
+    assert buf.st_ino == expected.st_ino
+    assert buf.st_mode == expected.st_mode
+    assert buf.st_mtim.tv_sec * 10**9 + buf.st_mtim.tv_nsec == expected.st_mtime_ns
+
+
+def test_optional_symbols_are_probed() -> None:
+    assert MISSING_SYMBOLS == frozenset()  # GlusterFS 10 has every optional symbol
+    assert has_symbol("glfs_copy_file_range") is True
+    assert has_symbol("glfs_truncate") is True

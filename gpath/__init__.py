@@ -59,4 +59,19 @@ def __dir__() -> list[str]:
     return sorted([*_EXPORTS, "__version__"])
 
 
-__all__ = sorted(_EXPORTS)
+__all__ = [
+    "ClosedError",
+    "Dir",
+    "DirEntry",
+    "Dirent",
+    "Error",
+    "File",
+    "Glfd",
+    "GlusterPath",
+    "LibgfapiException",
+    "SameFileError",
+    "ScandirIterator",
+    "UnsupportedOperation",
+    "Volume",
+    "VolumeNotMounted",
+]

@@ -8,6 +8,9 @@ from typing import Union
 
 from typing_extensions import TypeAlias
 
+#: Size limit of a path argument, terminating NUL included (limits.h), as the kernel applies it.
+PATH_MAX = 4096
+
 StrOrBytesPath: TypeAlias = Union[str, bytes, "os.PathLike[str]", "os.PathLike[bytes]"]
 
 
@@ -16,7 +19,9 @@ def encode(path: StrOrBytesPath) -> bytes:
 
     str goes through ``os.fsencode`` (surrogateescape), so a name read back as str from a
     non-UTF-8 directory entry round-trips.  An embedded NUL raises ``ValueError`` (C would
-    silently cut the name there); an empty path is ``FileNotFoundError`` like ``os.stat("")``.
+    silently cut the name there); an empty path is ``FileNotFoundError`` like ``os.stat("")``,
+    and one of ``PATH_MAX`` bytes or more ``OSError(ENAMETOOLONG)`` as the kernel says (the
+    server would resolve the parents first and answer ENOENT).
     """
     raw = os.fspath(path)
     if isinstance(raw, str):
@@ -29,6 +34,8 @@ def encode(path: StrOrBytesPath) -> bytes:
         raise ValueError("embedded null byte")
     if not data:
         raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), path)
+    if len(data) >= PATH_MAX:
+        raise OSError(errno.ENAMETOOLONG, os.strerror(errno.ENAMETOOLONG), path)
     return data
 
 

@@ -17,12 +17,13 @@ from typing import Any
 class CHandle:
     """A C pointer that can be used by many threads and closed by one of them."""
 
-    __slots__ = ("ptr", "_inflight", "_detach_lock", "__weakref__")
+    __slots__ = ("ptr", "_inflight", "_detach_lock", "_finished", "__weakref__")
 
     def __init__(self, ptr: Any) -> None:
         self.ptr: Any = ptr
         self._inflight: list[None] = []
         self._detach_lock = threading.Lock()
+        self._finished = threading.Event()  # set once the final C close has returned
 
     def acquire(self) -> Any:
         """Mark a call in flight and return the pointer, or None if the handle is closed.
@@ -44,11 +45,18 @@ class CHandle:
         return self.ptr is None
 
     def detach(self) -> Any:
-        """Refuse new calls, wait for calls in flight, and return the pointer (None if done)."""
+        """Refuse new calls, wait for calls in flight, and return the pointer (None if done).
+
+        Exactly one caller gets the pointer; it owes the final C close and then
+        :meth:`finish`.  Every other caller waits for that and gets None, so "closed" always
+        means closed in C as well: ``umount()`` closing a File that another thread is
+        closing right then must not go on to ``glfs_fini`` under that thread's C close.
+        """
         with self._detach_lock:
             ptr = self.ptr
             self.ptr = None
         if ptr is None:
+            self._finished.wait()
             return None
         delay = 0.0001
         while self._inflight:
@@ -56,6 +64,11 @@ class CHandle:
             delay = min(delay * 2, 0.01)
         return ptr
 
+    def finish(self) -> None:
+        """Report that the final C close of the detached pointer has returned."""
+        self._finished.set()
+
     def forget(self) -> None:
         """Drop the pointer without closing it (a forked child must not touch the parent's)."""
         self.ptr = None
+        self._finished.set()

@@ -88,3 +88,17 @@ def to_timespec_pair(
 def _split_ns(total_ns: int) -> tuple[int, int]:
     seconds, nanos = divmod(total_ns, _NS)
     return seconds, nanos
+
+
+_ID_UNCHANGED = (1 << 32) - 1  # (uid_t)-1 / (gid_t)-1: "leave this id as it is"
+
+
+def to_id(value: int, what: str = "id") -> int:
+    """A uid/gid argument as C's unsigned ``uid_t``/``gid_t``; -1 means "unchanged"."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{what} must be an int, not {type(value).__name__}")
+    if value == -1:
+        return _ID_UNCHANGED
+    if not 0 <= value <= _ID_UNCHANGED:
+        raise OverflowError(f"{what} out of range: {value}")
+    return value

@@ -50,9 +50,20 @@ def get(call: Callable[[bytes, Any, int], int], key: str | bytes, size: int, pat
     return _sized_read(lambda buf, n: call(name, buf, n), size, path)
 
 
+# Bookkeeping attributes of the bricks.  A path listing never shows them, but GlusterFS
+# 10.3's fd listing (flistxattr) does; they are hidden from both so the two agree.
+_INTERNAL_NAMES = frozenset({b"trusted.gfid", b"trusted.glusterfs.mdata", b"trusted.glusterfs.volume-id"})
+_INTERNAL_PREFIXES = (b"trusted.gfid2path.",)
+
+
+def _is_internal(name: bytes) -> bool:
+    return name in _INTERNAL_NAMES or name.startswith(_INTERNAL_PREFIXES)
+
+
 def listing(call: Callable[[Any, int], int], size: int, path: Any) -> list[str]:
+    """Sorted attribute names (str), without GlusterFS's internal bookkeeping names."""
     raw = _sized_read(call, size, path)
-    return sorted(os.fsdecode(n) for n in raw.split(b"\0") if n)
+    return sorted(os.fsdecode(n) for n in raw.split(b"\0") if n and not _is_internal(n))
 
 
 def set_(

@@ -7,19 +7,20 @@ fetched in batches by a small C helper to keep the per-entry cost in Python low.
 
 from __future__ import annotations
 
+import errno
 import os
 import posixpath
 import stat as stat_module
 import warnings
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any, Generic, TypeVar, Union
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, Union, cast
 
 import attrs
 
 from gpath._handle import CHandle
 from gpath._lowlevel import ffi, lib
 from gpath._stat import stat_result
-from gpath.errors import ClosedError, raise_oserror
+from gpath.errors import ClosedError, oserror, raise_oserror
 
 if TYPE_CHECKING:
     from gpath.volume import Volume
@@ -86,6 +87,8 @@ class Dir:
         return self
 
     def __next__(self) -> Any:
+        if self._handle.closed:
+            raise ClosedError("I/O operation on closed directory")
         if not self._pending:
             if self._at_end:
                 raise StopIteration
@@ -101,12 +104,18 @@ class Dir:
 
     def close(self) -> None:
         """Close the directory stream (a no-op when already closed)."""
-        ptr = self._handle.detach()
+        ptr = self._handle.detach()  # waits while another thread's close() is running
         if ptr is None:
             return
-        self._volume._forget(self)
-        if lib.glfs_closedir(ptr) != 0:
-            raise_oserror(self._path)
+        try:
+            ret = lib.glfs_closedir(ptr)
+            err = ffi.errno
+        finally:
+            # Only now: until then umount() must find it among the children and wait.
+            self._volume._forget(self)
+            self._handle.finish()  # umount() may now go on to glfs_fini
+        if ret != 0:
+            raise oserror(err or errno.EIO, self._path)
 
     def __enter__(self) -> Dir:
         if self.closed:
@@ -136,10 +145,22 @@ class DirEntry(Generic[AnyName]):
 
     __slots__ = ("_name", "_path", "_vol", "_lstat", "_stat")
 
-    def __init__(self, vol: Volume, scandir_path: AnyName, name: AnyName, lstat: os.stat_result) -> None:
+    def __init__(
+        self,
+        vol: Volume,
+        scandir_path: AnyName | os.PathLike[AnyName],
+        name: AnyName,
+        lstat: os.stat_result,
+    ) -> None:
+        base: Any = os.fspath(scandir_path)
+        # The name follows the type of the directory path (as os.scandir does).
+        if isinstance(base, bytes) and isinstance(name, str):
+            name = cast(AnyName, os.fsencode(name))
+        elif isinstance(base, str) and isinstance(name, bytes):
+            name = cast(AnyName, os.fsdecode(name))
         self._vol = vol
-        self._name = name
-        self._path: AnyName = posixpath.join(scandir_path, name)
+        self._name: AnyName = name
+        self._path: AnyName = posixpath.join(base, name)
         self._lstat = lstat
         self._stat: os.stat_result | None = None
 
@@ -185,6 +206,9 @@ class DirEntry(Generic[AnyName]):
         """True if the entry is a regular file (a symlink to one only if following links)."""
         return self._is_type(stat_module.S_ISREG, follow_symlinks)
 
+    def __fspath__(self) -> AnyName:
+        return self._path
+
     def __repr__(self) -> str:
         return f"<DirEntry {self._name!r}>"
 
@@ -194,7 +218,7 @@ class ScandirIterator(Iterator[DirEntry[AnyName]], Generic[AnyName]):
 
     def __init__(self, volume: Volume, path: AnyName, directory: Dir) -> None:
         self._volume = volume
-        self._path = path
+        self._path: AnyName = path
         self._dir = directory
         self._bytes = isinstance(path, bytes)
         self._pending: list[DirEntry[AnyName]] = []

@@ -42,6 +42,17 @@ class ClosedError(OSError, ValueError):
         super().__init__(_errno.EBADF, message)
 
 
+class InvalidArgumentError(OSError, ValueError):
+    """An argument libgfapi would refuse (or misuse) with ``EINVAL``, caught before the call.
+
+    Both a ``ValueError`` (a bad argument) and an ``OSError(EINVAL)``, which is what the
+    libgfapi-python API reported for such calls (e.g. unknown ``open()`` flag bits).
+    """
+
+    def __init__(self, message: str) -> None:
+        super().__init__(_errno.EINVAL, message)
+
+
 class Error(shutil.Error):
     """A copy helper failed (``shutil.Error`` compatible); ``args[0]`` may list the reasons."""
 
@@ -75,6 +86,7 @@ __all__ = [
     "LibgfapiException",
     "VolumeNotMounted",
     "ClosedError",
+    "InvalidArgumentError",
     "Error",
     "SameFileError",
     "UnsupportedOperation",

@@ -8,11 +8,14 @@ The layering follows the built-in ``open()``: :class:`File` is the unbuffered ra
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import io
 import os
 import threading
+import time
 import warnings
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, Callable
 
 from typing_extensions import Buffer
@@ -21,7 +24,7 @@ from gpath import _buffers, _xattr
 from gpath._handle import CHandle
 from gpath._lowlevel import ffi, lib, require_symbol
 from gpath._modes import flags_access, parse_mode
-from gpath._stat import stat_result, to_timespec_pair
+from gpath._stat import stat_result, to_id, to_timespec_pair
 from gpath.errors import ClosedError, oserror, raise_oserror
 
 if TYPE_CHECKING:
@@ -35,6 +38,7 @@ MAX_IO_CHUNK = 64 * 1024 * 1024
 DEFAULT_BUFFER_SIZE = 1024 * 1024
 _READLINE_CHUNK = 8192
 _MAX_OFFSET = (1 << 63) - 1
+_LOCK_OWNER_LEN = 16
 
 
 class RawGlfd:
@@ -48,9 +52,16 @@ class RawGlfd:
 
     def close(self) -> None:
         """Close the glfd (Volume.umount() does this for glfds no File adopted)."""
-        ptr = self.handle.detach()
-        if ptr is not None and lib.glfs_close(ptr) != 0:
-            raise_oserror(self.path)
+        ptr = self.handle.detach()  # waits while another thread's close is running
+        if ptr is None:
+            return
+        try:
+            ret = lib.glfs_close(ptr)
+            err = ffi.errno
+        finally:
+            self.handle.finish()
+        if ret != 0:
+            raise oserror(err or errno.EIO, self.path)
 
     def __del__(self) -> None:
         # Dropped without ever being wrapped in a File: nobody else can close it.
@@ -130,7 +141,16 @@ class File(io.RawIOBase):
                 parsed.append,
             )
         self._lock = threading.Lock()  # serialises offset-based I/O on this File
+        self._holds_locks = False  # set by lock(); close() then releases them synchronously
         self._volume._adopt(raw, self)
+        # Byte-range locks belong to a lock owner.  libgfapi's default owner is shared by
+        # every glfd of the process (and the owner last used by a thread sticks to it), so
+        # two Files would never conflict and closing one could drop the other's locks.
+        # Each File therefore gets an owner of its own (a memcpy, no round trip).
+        self._set_lock_owner(os.urandom(_LOCK_OWNER_LEN))
+        if mode is not None and self._append:
+            # Like the built-in open(): an "a" file starts at its end, so tell() is honest.
+            self._check_ok(self._call(lib.glfs_lseek, 0, os.SEEK_END))
 
     # -- attributes named by the spec -------------------------------------------------------
 
@@ -219,14 +239,23 @@ class File(io.RawIOBase):
         Closing twice is allowed.  If the server reports an error, the File is closed
         anyway and the ``OSError`` is raised.
         """
-        ptr = self._handle.detach()
+        ptr = self._handle.detach()  # waits while another thread's close() is running
         if ptr is None:
             return
-        self._volume._forget(self)
-        ret = lib.glfs_close(ptr)
+        try:
+            if self._holds_locks:
+                # glfs_close releases locks in a background flush; release them now so that
+                # another File's lock attempt right after close() cannot still conflict.
+                lib.glfs_posix_lock(ptr, lib.F_SETLK, _unlock_all())
+            ret = lib.glfs_close(ptr)
+            err = ffi.errno
+        finally:
+            # Only now: until then umount() must find it among the children and wait.
+            self._volume._forget(self)
+            self._handle.finish()  # umount() may now go on to glfs_fini
         super().close()
         if ret != 0:
-            raise_oserror(self._path)
+            raise oserror(err or errno.EIO, self._path)
 
     def __del__(self) -> None:
         handle = getattr(self, "_handle", None)  # absent if __init__ failed
@@ -237,13 +266,17 @@ class File(io.RawIOBase):
             except Exception:  # nothing to report to from a finalizer
                 pass
 
-    def readinto(self, buffer: Buffer) -> int:  # type: ignore[override]
+    def readinto(self, buf: Buffer) -> int:
         """Read into any writable buffer (bytearray, memoryview, numpy array, mmap) in place.
 
-        Returns the number of bytes read; fewer than ``len(buffer)`` only at end of file.
+        Returns the number of bytes read; fewer than ``len(buf)`` only at end of file,
+        0 at end of file.
         """
         self._require_readable()
-        view = ffi.from_buffer(buffer, require_writable=True)
+        try:
+            view = ffi.from_buffer(buf, require_writable=True)
+        except BufferError as exc:  # bytes, a read-only memoryview: like io.FileIO.readinto
+            raise TypeError(f"readinto() needs a writable buffer: {exc}") from None
         size = len(view)
         with self._lock:
             return self._read_loop(view, size, lib.glfs_read)
@@ -259,8 +292,16 @@ class File(io.RawIOBase):
             total += got
         return total
 
-    def read(self, size: int | None = -1) -> bytes:
-        """Read up to *size* bytes; with a negative size (the default) read to end of file."""
+    def read(self, size: int | None = -1, *, buflen: int = -1) -> bytes:
+        """Read up to *size* bytes; with a negative size (the default) read to end of file.
+
+        At end of file the result is ``b""``.  *buflen* is the name the libgfapi-python
+        documentation gives this argument; ``read(buflen=n)`` is the same as ``read(n)``.
+        """
+        if buflen != -1:
+            size = buflen
+        if size is not None and (isinstance(size, bool) or not isinstance(size, int)):
+            raise TypeError(f"size must be an int or None, not {type(size).__name__}")
         if size is None or size < 0:
             return self.readall()
         self._require_readable()
@@ -322,7 +363,7 @@ class File(io.RawIOBase):
             self._check_ok(self._call(lib.glfs_lseek, position, os.SEEK_SET))
             return b"".join(parts)
 
-    def write(self, data: Buffer | str, flags: int = 0) -> int:  # type: ignore[override]
+    def write(self, data: Buffer | str, flags: int = 0) -> int:
         """Write all of *data* at the current offset and return the number of bytes written.
 
         *data* may be any bytes-like object; a ``str`` is encoded as UTF-8.  *flags* are
@@ -360,11 +401,14 @@ class File(io.RawIOBase):
     # -- positional I/O -------------------------------------------------------------------------
 
     def pread(self, size: int, offset: int) -> bytes:
-        """Read up to *size* bytes at *offset* without moving the file offset."""
+        """Read up to *size* bytes at *offset* without moving the file offset.
+
+        (libgfapi's pread moves the glfd's offset; it is put back, so positional calls
+        on one File are serialised with its offset-based ones.)
+        """
         self._require_readable()
         _check_offset(offset)
-        if size < 0:
-            raise ValueError("size must not be negative")
+        _check_offset(size, "size")
 
         def fill(cbuf: Any, n: int) -> int:
             total = 0
@@ -384,7 +428,17 @@ class File(io.RawIOBase):
                 total += got
             return total
 
-        return _buffers.fill_bytes(size, fill)
+        with self._lock, self._offset_kept():
+            return _buffers.fill_bytes(size, fill)
+
+    @contextlib.contextmanager
+    def _offset_kept(self) -> Iterator[None]:
+        """Restore the glfd offset that libgfapi's pread/pwrite move (call with _lock held)."""
+        position = self._check_ok(self._call(lib.glfs_lseek, 0, os.SEEK_CUR))
+        try:
+            yield
+        finally:
+            self._call(lib.glfs_lseek, position, os.SEEK_SET)
 
     def pwrite(self, data: Buffer | str, offset: int) -> int:
         """Write all of *data* at *offset* without moving the file offset."""
@@ -397,13 +451,14 @@ class File(io.RawIOBase):
         if offset + size > _MAX_OFFSET:
             raise OverflowError("write would end beyond the largest file offset")
         total = 0
-        while total < size:
-            chunk = min(size - total, MAX_IO_CHUNK)
-            total += self._check_ok(
-                self._call(
-                    lib.glfs_pwrite, view + total, chunk, offset + total, 0, ffi.NULL, ffi.NULL
+        with self._lock, self._offset_kept():
+            while total < size:
+                chunk = min(size - total, MAX_IO_CHUNK)
+                total += self._check_ok(
+                    self._call(
+                        lib.glfs_pwrite, view + total, chunk, offset + total, 0, ffi.NULL, ffi.NULL
+                    )
                 )
-            )
         return total
 
     # -- the spec's File methods --------------------------------------------------------------
@@ -416,7 +471,11 @@ class File(io.RawIOBase):
         if not -_MAX_OFFSET <= pos <= _MAX_OFFSET:
             raise OverflowError("offset out of range")
         with self._lock:
-            return int(self._check_ok(self._call(lib.glfs_lseek, pos, how)))
+            ret = int(self._call(lib.glfs_lseek, pos, how))
+            if ret < 0:
+                # A negative result offset fails without setting errno: EINVAL, as lseek(2).
+                raise oserror(ffi.errno or errno.EINVAL, self._path)
+            return ret
 
     def fstat(self) -> os.stat_result:
         """Return the file's ``os.stat_result``."""
@@ -456,7 +515,7 @@ class File(io.RawIOBase):
     def fchown(self, uid: int, gid: int) -> None:
         """Change the file's owner and group (-1 leaves one unchanged)."""
         self._check_open()
-        self._check_ok(self._call(lib.glfs_fchown, uid, gid))
+        self._check_ok(self._call(lib.glfs_fchown, to_id(uid, "uid"), to_id(gid, "gid")))
 
     def futime(self, times: tuple[float, float] | None = None, *, ns: tuple[int, int] | None = None) -> None:
         """Set access and modification times like ``os.utime`` on this open file."""
@@ -471,13 +530,16 @@ class File(io.RawIOBase):
         _check_offset(length, "length")
         self._check_ok(self._call(lib.glfs_fallocate, mode, offset, length))
 
-    def discard(self, offset: int, length: int) -> None:
-        """Punch a hole: release the storage of a byte range (it then reads as zeros)."""
+    def discard(self, offset: int, len: int) -> None:  # noqa: A002 - the spec's name
+        """Punch a hole: release the storage of a byte range (it then reads as zeros).
+
+        *len* is the number of bytes from *offset* (the argument keeps the spec's name).
+        """
         self._require_writable()
         require_symbol("glfs_discard")
         _check_offset(offset)
-        _check_offset(length, "length")
-        self._check_ok(self._call(lib.glfs_discard, offset, length))
+        _check_offset(len, "len")
+        self._check_ok(self._call(lib.glfs_discard, offset, len))
 
     def zerofill(self, offset: int, length: int) -> None:
         """Write *length* zero bytes starting at *offset*."""
@@ -490,11 +552,19 @@ class File(io.RawIOBase):
     def dup(self) -> File:
         """Return a new File on a duplicate glfd (``glfs_dup``), starting at the same offset."""
         self._check_open()
-        ptr = self._call(lib.glfs_dup)
-        if ptr == ffi.NULL:
-            raise_oserror(self._path)
-        fd = self._volume._register_glfd(ptr, self._raw.flags, self._path)
-        return File(fd, self._path, self._mode)
+        # Under the mount's guard from glfs_dup to registration: umount() either sees the
+        # new glfd (and closes it) or refuses the call; it is never closed after glfs_fini.
+        fd = self._volume._open_child(
+            lambda fs: self._call(lib.glfs_dup),
+            self._path,
+            lambda ptr: self._volume._register_glfd(ptr, self._raw.flags, self._path),
+        )
+        duplicate = File(fd, self._path, self._mode)
+        # Like os.dup(): both descriptors hold the same byte-range locks.
+        duplicate._set_lock_owner(self._lock_owner)
+        # glfs_dup() starts the copy at offset 0; start it where this File is instead.
+        duplicate.lseek(self.tell(), os.SEEK_SET)
+        return duplicate
 
     def fgetxattr(self, key: str | bytes, size: int = 0) -> bytes:
         """Return the value of extended attribute *key* as bytes (probing its size if 0)."""
@@ -542,6 +612,7 @@ class File(io.RawIOBase):
             raise io.UnsupportedOperation("a shared lock needs a File open for reading")
         kind = lib.F_WRLCK if exclusive else lib.F_RDLCK
         self._posix_lock(lib.F_SETLKW if blocking else lib.F_SETLK, kind, offset, length, whence)
+        self._holds_locks = True
 
     def unlock(self, offset: int = 0, length: int = 0, *, whence: int = os.SEEK_SET) -> None:
         """Release the byte-range locks this File holds in the range."""
@@ -559,6 +630,11 @@ class File(io.RawIOBase):
             return None
         return (int(fl.l_type), int(fl.l_start), int(fl.l_len), int(fl.l_pid))
 
+    def _set_lock_owner(self, owner: bytes) -> None:
+        self._lock_owner = owner
+        data = ffi.from_buffer(owner)
+        self._check_ok(self._call(lib.glfs_fd_set_lkowner, data, len(owner)))
+
     def _posix_lock(self, cmd: int, kind: int, offset: int, length: int, whence: int) -> Any:
         fl = ffi.new("struct flock *")
         fl.l_type = kind
@@ -573,6 +649,14 @@ class File(io.RawIOBase):
         return fl
 
 
+def _unlock_all() -> Any:
+    """A ``struct flock`` that releases every byte-range lock of the owner."""
+    fl = ffi.new("struct flock *")
+    fl.l_type = lib.F_UNLCK
+    fl.l_whence = os.SEEK_SET
+    return fl
+
+
 def _check_offset(value: int, what: str = "offset") -> None:
     if isinstance(value, bool) or not isinstance(value, int):
         raise TypeError(f"{what} must be an int, not {type(value).__name__}")
@@ -583,13 +667,22 @@ def _check_offset(value: int, what: str = "offset") -> None:
 
 
 def _timespecs(pair: tuple[tuple[int, int], tuple[int, int]] | None) -> Any:
-    """A C ``struct timespec[2]`` for *pair*, or NULL (meaning "now")."""
+    """A C ``struct timespec[2]`` for *pair*; None means "now" (this client's clock).
+
+    Never NULL: libgfapi's utimens calls dereference the array (NULL crashes the process,
+    measured on 10.3), and UTIME_NOW would be stored literally by the ctime feature.
+    """
     if pair is None:
-        return ffi.NULL
+        seconds, nanos = divmod(time.time_ns(), 1_000_000_000)
+        pair = ((seconds, nanos), (seconds, nanos))
     times = ffi.new("struct timespec[2]")
     for slot, (seconds, nanos) in zip(times, pair):
         slot.tv_sec, slot.tv_nsec = seconds, nanos
     return times
+
+
+# io.text_encoding() exists from Python 3.10, typeshed declares it from 3.11 only.
+_text_encoding: Callable[[str | None], str] = getattr(io, "text_encoding")
 
 
 def wrap(
@@ -606,8 +699,16 @@ def wrap(
         if not isinstance(buffering, int) or isinstance(buffering, bool):
             raise TypeError("buffering must be an int")
         line_buffering = False
-        if buffering == 1 and not parsed.binary:
-            line_buffering = True
+        if buffering == 1:
+            if parsed.binary:
+                warnings.warn(
+                    "line buffering (buffering=1) isn't supported in binary mode, "
+                    "the default buffer size will be used",
+                    RuntimeWarning,
+                    stacklevel=3,
+                )
+            else:
+                line_buffering = True
             buffering = -1
         if buffering < 0:
             buffering = DEFAULT_BUFFER_SIZE
@@ -617,18 +718,18 @@ def wrap(
             return raw
         buffered: io.BufferedIOBase
         if parsed.readable and parsed.writable:
-            buffered = io.BufferedRandom(raw, buffering)  # type: ignore[arg-type]
+            buffered = io.BufferedRandom(raw, buffering)
         elif parsed.writable:
-            buffered = io.BufferedWriter(raw, buffering)  # type: ignore[arg-type]
+            buffered = io.BufferedWriter(raw, buffering)
         else:
-            buffered = io.BufferedReader(raw, buffering)  # type: ignore[arg-type]
+            buffered = io.BufferedReader(raw, buffering)
         if parsed.binary:
             if encoding is not None or errors is not None or newline is not None:
                 raise ValueError("binary mode doesn't take an encoding, errors or newline argument")
             return buffered
         text = io.TextIOWrapper(
             buffered,
-            encoding=io.text_encoding(encoding),
+            encoding=_text_encoding(encoding),
             errors=errors,
             newline=newline,
             line_buffering=line_buffering,

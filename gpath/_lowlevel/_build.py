@@ -118,7 +118,49 @@ static int gp_readdirplus_batch(glfs_fd_t *fd, struct stat *stats, struct dirent
     }}
     return count;
 }}
+
+/* Disconnect a mount from its bricks before glfs_fini (see gpath.volume._Mount.shutdown).
+ *
+ * glfs_fini marks the context "cleanup started" before it sends PARENT_DOWN through the
+ * graph; from then on gf_timer_call_cancel() refuses to cancel timers, so each
+ * protocol/client's 10 s call_bail timer keeps its reference on the RPC client and the
+ * client translator's fini waits until that timer fires: up to 10 s per glfs_fini
+ * (gluster/glusterfs#1962, #2606).  Sending the same PARENT_DOWN *before* glfs_fini, as
+ * glfs_fini itself does, cancels those timers while cancelling still works, and glfs_fini
+ * then finds the graph already down.  The entry points are libgfapi-private
+ * (GFAPI_PRIVATE_3.4.0) and libglusterfs symbols present since 3.4; they are bound weakly,
+ * and without them this returns -1 and glfs_fini does everything (slowly).  All files must
+ * be closed first: their data is then acknowledged by the bricks (glfs_close flushes
+ * write-behind), and only background frames such as a flush-behind FLUSH can still be in
+ * flight; they are unwound, and the bricks flush and release the fds of a disconnected
+ * client themselves. */
+extern void *glfs_active_subvol(glfs_t *fs);
+extern void glfs_subvol_done(glfs_t *fs, void *subvol);
+extern int xlator_notify(void *xl, int event, void *data, ...);
+#pragma weak glfs_active_subvol
+#pragma weak glfs_subvol_done
+#pragma weak xlator_notify
+#define GP_EVENT_PARENT_DOWN 17 /* GF_EVENT_PARENT_DOWN of glusterfs-fops.h (3.4 ... 11) */
+
+static int gp_disconnect(glfs_t *fs)
+{{
+    void *top;
+    if (glfs_active_subvol == NULL || glfs_subvol_done == NULL || xlator_notify == NULL)
+        return -1;
+    top = glfs_active_subvol(fs);
+    if (top == NULL)
+        return -1;
+    xlator_notify(top, GP_EVENT_PARENT_DOWN, top, NULL);
+    glfs_subvol_done(fs, top);
+    return 0;
+}}
 """
+
+
+def _macro(definition: str) -> tuple[str, str | None]:
+    """A ``-DNAME[=VALUE]`` flag (without ``-D``) as setuptools' (name, value) pair."""
+    name, sep, value = definition.partition("=")
+    return (name, value if sep else None)
 
 
 def make_ffi() -> FFI:
@@ -132,7 +174,7 @@ def make_ffi() -> FFI:
         _preamble(),
         include_dirs=[flag[2:] for flag in cflags if flag.startswith("-I")],
         define_macros=[
-            tuple(flag[2:].split("=", 1)) if "=" in flag else (flag[2:], None)  # type: ignore[misc]
+            _macro(flag[2:])
             for flag in cflags
             if flag.startswith("-D")
         ],

@@ -177,6 +177,7 @@ int glfs_discard(glfs_fd_t *fd, off_t offset, size_t len);
 int glfs_zerofill(glfs_fd_t *fd, off_t offset, off_t len);
 glfs_fd_t *glfs_dup(glfs_fd_t *fd);
 int glfs_posix_lock(glfs_fd_t *fd, int cmd, struct flock *flock);
+int glfs_fd_set_lkowner(glfs_fd_t *glfd, void *data, int len);
 ssize_t glfs_copy_file_range(glfs_fd_t *glfd_in, off64_t *off_in, glfs_fd_t *glfd_out,
                              off64_t *off_out, size_t len, unsigned int flags,
                              struct glfs_stat *statbuf, struct glfs_stat *prestat,
@@ -194,3 +195,4 @@ void glfs_seekdir(glfs_fd_t *fd, long offset);
 /* gpath's own C helpers (defined in _build.py's preamble) */
 int gp_symbol_present(int index);
 int gp_readdirplus_batch(glfs_fd_t *fd, struct stat *stats, struct dirent *entries, int max);
+int gp_disconnect(glfs_t *fs);

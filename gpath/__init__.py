@@ -31,19 +31,21 @@ _EXPORTS = {
     "Volume": "gpath.volume",
 }
 
-if TYPE_CHECKING:
-    from gpath.dir import Dir, DirEntry, Dirent, ScandirIterator
-    from gpath.errors import (
-        ClosedError,
-        Error,
-        LibgfapiException,
-        SameFileError,
-        UnsupportedOperation,
-        VolumeNotMounted,
-    )
-    from gpath.file import File, Glfd
-    from gpath.path import GlusterPath
-    from gpath.volume import Volume
+if TYPE_CHECKING:  # "X as X": explicit re-exports, so `from gpath import X` type-checks
+    from gpath.dir import Dir as Dir
+    from gpath.dir import DirEntry as DirEntry
+    from gpath.dir import Dirent as Dirent
+    from gpath.dir import ScandirIterator as ScandirIterator
+    from gpath.errors import ClosedError as ClosedError
+    from gpath.errors import Error as Error
+    from gpath.errors import LibgfapiException as LibgfapiException
+    from gpath.errors import SameFileError as SameFileError
+    from gpath.errors import UnsupportedOperation as UnsupportedOperation
+    from gpath.errors import VolumeNotMounted as VolumeNotMounted
+    from gpath.file import File as File
+    from gpath.file import Glfd as Glfd
+    from gpath.path import GlusterPath as GlusterPath
+    from gpath.volume import Volume as Volume
 
 
 def __getattr__(name: str) -> Any:

@@ -1,0 +1,144 @@
+"""``GlusterPathInfo``: the ``pathlib.types.PathInfo`` protocol (Python 3.14) for GlusterPath.
+
+Paths yielded by ``iterdir()``, ``glob()``, ``rglob()`` and ``walk()`` come with an info
+seeded from the readdirplus listing, which carries each entry's lstat: asking
+``p.info.is_file()`` then costs no round trip (a symlink needs one ``stat`` when followed,
+cached too).  Any other path gets an empty info that stats on first use and caches.
+
+As in pathlib, the info never refreshes; a new path object (``p.joinpath()``) has a new
+one.  Unlike the ``stat()``/``is_*()`` *methods* of the path, which ask the server every
+time.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat as stat_module
+from typing import TYPE_CHECKING, Union
+
+from gpath import _volspec
+from gpath.errors import VolumeNotMounted
+
+if TYPE_CHECKING:
+    from gpath.volume import Volume
+
+# Errors that mean "the attribute cannot be copied here" (pathlib's list for xattrs).
+XATTR_TOLERATED = frozenset({errno.EPERM, errno.ENOTSUP, errno.ENODATA, errno.EINVAL, errno.EACCES})
+
+_Cached = Union[os.stat_result, OSError, ValueError, None]
+
+
+class GlusterPathInfo:
+    """Cached file type and status of one path (``pathlib.types.PathInfo`` + ``stat()``).
+
+    The query methods never raise for a failed stat (they answer False, as in pathlib),
+    except ``VolumeNotMounted``: a path on an unmounted Volume is a usage error.
+    """
+
+    __slots__ = ("_vol", "_path", "_lstat", "_stat")
+
+    def __init__(self, vol: Volume, path: str, lstat: os.stat_result | None = None) -> None:
+        self._vol = vol
+        self._path = path
+        self._lstat: _Cached = lstat
+        self._stat: _Cached = None
+        if lstat is not None and not stat_module.S_ISLNK(lstat.st_mode):
+            self._stat = lstat  # not a symlink: following it changes nothing
+
+    def __repr__(self) -> str:
+        return "<GlusterPath.info>"
+
+    def stat(self, *, follow_symlinks: bool = True) -> os.stat_result:
+        """The cached ``os.stat_result`` (fetched once); raises ``OSError`` like ``stat()``.
+
+        An extension of the PathInfo protocol (proposed for CPython as gh-139174).
+        """
+        if follow_symlinks:
+            cached = self._stat
+            if cached is None:
+                cached = self._fetch(True)
+        else:
+            cached = self._lstat
+            if cached is None:
+                cached = self._fetch(False)
+        if isinstance(cached, os.stat_result):
+            return cached
+        assert cached is not None
+        raise cached
+
+    def _fetch(self, follow: bool) -> _Cached:
+        vol = _volspec.ensure_mounted(self._vol)
+        result: _Cached
+        try:
+            result = vol.stat(self._path) if follow else vol.lstat(self._path)
+        except VolumeNotMounted:
+            raise  # a usage error: not cached, not answered as "does not exist"
+        except (OSError, ValueError) as exc:
+            result = exc
+        if follow:
+            self._stat = result
+        else:
+            self._lstat = result
+            if isinstance(result, os.stat_result) and not stat_module.S_ISLNK(result.st_mode):
+                self._stat = result
+        return result
+
+    def _mode(self, follow: bool) -> int | None:
+        try:
+            return self.stat(follow_symlinks=follow).st_mode
+        except VolumeNotMounted:
+            raise
+        except (OSError, ValueError):
+            return None
+
+    def exists(self, *, follow_symlinks: bool = True) -> bool:
+        """Whether the path existed when first asked (a broken symlink only without following)."""
+        return self._mode(follow_symlinks) is not None
+
+    def is_dir(self, *, follow_symlinks: bool = True) -> bool:
+        """Whether the path is a directory (or a symlink to one, when following)."""
+        mode = self._mode(follow_symlinks)
+        return mode is not None and stat_module.S_ISDIR(mode)
+
+    def is_file(self, *, follow_symlinks: bool = True) -> bool:
+        """Whether the path is a regular file (or a symlink to one, when following)."""
+        mode = self._mode(follow_symlinks)
+        return mode is not None and stat_module.S_ISREG(mode)
+
+    def is_symlink(self) -> bool:
+        """Whether the path is a symbolic link."""
+        mode = self._mode(False)
+        return mode is not None and stat_module.S_ISLNK(mode)
+
+    # -- what pathlib 3.14's copy() looks for on an info (duck-typed hooks) ----------------
+
+    def _posix_permissions(self, *, follow_symlinks: bool = True) -> int:
+        return stat_module.S_IMODE(self.stat(follow_symlinks=follow_symlinks).st_mode)
+
+    def _file_id(self, *, follow_symlinks: bool = True) -> tuple[int, int]:
+        st = self.stat(follow_symlinks=follow_symlinks)
+        return st.st_dev, st.st_ino
+
+    def _access_time_ns(self, *, follow_symlinks: bool = True) -> int:
+        return self.stat(follow_symlinks=follow_symlinks).st_atime_ns
+
+    def _mod_time_ns(self, *, follow_symlinks: bool = True) -> int:
+        return self.stat(follow_symlinks=follow_symlinks).st_mtime_ns
+
+    def _xattrs(self, *, follow_symlinks: bool = True) -> list[tuple[str, bytes]]:
+        """The ``user.*`` extended attributes (others belong to the server)."""
+        vol = _volspec.ensure_mounted(self._vol)
+        try:
+            return [
+                (name, vol.getxattr(self._path, name, follow_symlinks=follow_symlinks))
+                for name in vol.listxattr(self._path, follow_symlinks=follow_symlinks)
+                if name.startswith("user.")
+            ]
+        except OSError as exc:
+            if exc.errno not in XATTR_TOLERATED:
+                raise
+            return []
+
+
+__all__ = ["GlusterPathInfo", "XATTR_TOLERATED"]

@@ -1,12 +1,14 @@
 """The single import point of the compiled libgfapi binding.
 
 Every other gpath module gets ``ffi`` and ``lib`` from here; nothing else names the compiled
-module.  Optional symbols (see ``_build.OPTIONAL_SYMBOLS``) are probed once at import.
+module.  Optional symbols (``_symbols.OPTIONAL_SYMBOLS``) are probed once at import.
 """
 
 from __future__ import annotations
 
 import io
+
+from ._symbols import OPTIONAL_SYMBOLS
 
 try:
     from ._glfs import ffi, lib
@@ -17,23 +19,8 @@ except ImportError as exc:  # pragma: no cover - depends on the installation
         "glusterfs-api-devel) installed"
     ) from exc
 
-# Must stay in the order of _build.OPTIONAL_SYMBOLS (the C side indexes into it).
-_OPTIONAL_SYMBOLS = (
-    "glfs_unset_volfile_server",
-    "glfs_get_volfile",
-    "glfs_get_volumeid",
-    "glfs_free",
-    "glfs_setfsgroups",
-    "glfs_truncate",
-    "glfs_realpath",
-    "glfs_fallocate",
-    "glfs_discard",
-    "glfs_zerofill",
-    "glfs_copy_file_range",
-)
-
 MISSING_SYMBOLS: frozenset[str] = frozenset(
-    name for index, name in enumerate(_OPTIONAL_SYMBOLS) if not lib.gp_symbol_present(index)
+    name for index, name in enumerate(OPTIONAL_SYMBOLS) if not lib.gp_symbol_present(index)
 )
 
 

@@ -16,6 +16,10 @@ from pathlib import Path
 from cffi import FFI
 
 HERE = Path(__file__).resolve().parent
+# setuptools runs this file by path, not as part of the package: import its sibling directly.
+sys.path.insert(0, str(HERE))
+from _symbols import OPTIONAL_SYMBOLS  # noqa: E402
+
 MODULE_NAME = "gpath._lowlevel._glfs"
 PKG_CONFIG_NAME = "glusterfs-api"
 # glusterfs-api's pkg-config version 7.6.0 shipped with GlusterFS 6.0, which changed the
@@ -28,23 +32,6 @@ Install the GlusterFS API development files first:
     Debian/Ubuntu:       apt-get install libglusterfs-dev pkg-config
     Fedora/RHEL/CentOS:  dnf install glusterfs-api-devel pkgconf-pkg-config
 """
-
-# Symbols newer than the GlusterFS 3.4 baseline.  They are bound weakly, so a library that
-# lacks one still loads; gpath asks gp_symbol_present() before calling it.
-OPTIONAL_SYMBOLS = (
-    "glfs_unset_volfile_server",
-    "glfs_get_volfile",
-    "glfs_get_volumeid",
-    "glfs_free",
-    "glfs_setfsgroups",
-    "glfs_truncate",
-    "glfs_realpath",
-    "glfs_fallocate",
-    "glfs_discard",
-    "glfs_zerofill",
-    "glfs_copy_file_range",
-)
-
 
 def _fail(reason: str) -> None:
     sys.stderr.write(MISSING_PACKAGE_MESSAGE.format(reason=reason))

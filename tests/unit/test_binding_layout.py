@@ -31,3 +31,23 @@ def test_optional_symbols_are_probed() -> None:
     assert MISSING_SYMBOLS == frozenset()  # GlusterFS 10 has every optional symbol
     assert has_symbol("glfs_copy_file_range") is True
     assert has_symbol("glfs_truncate") is True
+
+
+def test_build_without_headers_names_the_missing_package() -> None:
+    """Building where pkg-config cannot find libgfapi fails with one clear message."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    build_script = Path(__file__).resolve().parents[2] / "gpath" / "_lowlevel" / "_build.py"
+    result = subprocess.run(
+        [sys.executable, "-c", f"import runpy; runpy.run_path({str(build_script)!r})"],
+        env={**os.environ, "PKG_CONFIG_LIBDIR": "/nonexistent"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "libglusterfs-dev" in result.stderr
+    assert "glusterfs-api-devel" in result.stderr

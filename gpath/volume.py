@@ -526,11 +526,12 @@ class Volume:
         truncate = bool(flags & os.O_TRUNC) and flags & os.O_ACCMODE in (os.O_WRONLY, os.O_RDWR)
 
         def opener(fs: Any) -> Any:
+            created = False
             if flags & os.O_CREAT:
-                ptr = lib.glfs_creat(fs, cpath, flags, mode)
+                ptr, created = _creat(fs, cpath, flags, mode, path)
             else:
                 ptr = lib.glfs_open(fs, cpath, flags)
-            if ptr != ffi.NULL and truncate:
+            if ptr != ffi.NULL and truncate and not created:
                 # The brick truncates, but the client's quick-read/io-cache never hear of an
                 # O_TRUNC open and keep serving the old content (measured on 10.3); an explicit
                 # ftruncate goes through them and drops it.
@@ -766,15 +767,20 @@ class Volume:
     def get_volfile(self) -> bytes:
         """The client volfile (graph description) the mount is running."""
         require_symbol("glfs_get_volfile")
-        size = 4096
-        while True:
-            buf = ffi.new("char[]", size)
-            ret = self._call(lib.glfs_get_volfile, buf, size)
-            if ret > 0:
-                return ffi.unpack(buf, ret)  # type: ignore[no-any-return]
-            if ret == 0:
+        # libgfapi copies as many bytes as the buffer holds, not as the volfile has
+        # (memcpy(buf, oldvolfile, len) in glfs.c, 10.3): a larger buffer gets heap
+        # memory past the volfile.  So the size is probed first (a 0-byte buffer gets
+        # "-size back") and the volfile read into a buffer of exactly that size.
+        for _ in range(16):  # the volfile may change in between (graph switch): retry
+            size = -self._call(lib.glfs_get_volfile, ffi.NULL, 0)
+            if size <= 0:
                 return b""
-            size += -ret  # negative: how many bytes were missing
+            buf = ffi.new("char[]", size)
+            if self._call(lib.glfs_get_volfile, buf, size) == size and (
+                -self._call(lib.glfs_get_volfile, ffi.NULL, 0) == size
+            ):
+                return ffi.unpack(buf, size)  # type: ignore[no-any-return]
+        raise oserror(errno.EAGAIN)
 
     # -- changing metadata ------------------------------------------------------------------------
 
@@ -877,16 +883,46 @@ class Volume:
             if self._call(lib.glfs_lstat, csrc, src_st) == 0:
                 if src_st.st_ino == dst_st.st_ino and src_st.st_dev == dst_st.st_dev:
                     return
-                # libgfapi answers EISDIR for a directory onto a non-directory as well;
-                # rename(2) says ENOTDIR there.
-                if stat_module.S_ISDIR(src_st.st_mode) and not stat_module.S_ISDIR(dst_st.st_mode):
-                    raise oserror(errno.ENOTDIR, src, dst)
+                self._check_rename_types(src_st, dst_st, csrc, cdst, (src, dst))
         else:
-            self._check_new_parent(cdst, src, dst)
+            self._check_new_parent(cdst, csrc, (src, dst), whole_src=False)
         if self._call(lib.glfs_rename, csrc, cdst) != 0:
             raise_oserror(src, dst)
 
-    def _check_new_parent(self, cnew: bytes, *paths: Any) -> None:
+    def _check_rename_types(self, src_st: Any, dst_st: Any, csrc: bytes, cdst: bytes, paths: tuple[Any, Any]) -> None:
+        """rename(2)'s answers where libgfapi's differ, for an existing *dst*, in its order.
+
+        The kernel refuses a source above the target (EINVAL) and a target above the
+        source (ENOTEMPTY) before it compares types; libgfapi checks types first (EISDIR
+        for a directory onto a file, where rename(2) says ENOTDIR) and a distribute volume
+        answers ENOTEMPTY for a directory onto a non-empty one below itself (measured).
+        Only renames that involve a directory pay for the walk up the path.
+        """
+        src_dir = stat_module.S_ISDIR(src_st.st_mode)
+        dst_dir = stat_module.S_ISDIR(dst_st.st_mode)
+        if src_dir and self._is_ancestor(src_st, cdst):
+            raise oserror(errno.EINVAL, *paths)
+        if dst_dir and not src_dir and self._is_ancestor(dst_st, csrc):
+            raise oserror(errno.ENOTEMPTY, *paths)
+        if src_dir and not dst_dir:
+            raise oserror(errno.ENOTDIR, *paths)
+
+    def _is_ancestor(self, dir_st: Any, cpath: bytes) -> bool:
+        """Whether the directory *dir_st* (a stat) is a directory above *cpath*."""
+        buf = ffi.new("struct stat *")
+        current = cpath
+        for _ in range(_PATH_MAX // 2):
+            parent = _parent_of(current)
+            if self._call(lib.glfs_stat, parent, buf) != 0:
+                return False
+            if buf.st_ino == dir_st.st_ino and buf.st_dev == dir_st.st_dev:
+                return True
+            if parent in (b"/", b".") or parent == current:
+                return False
+            current = parent
+        return False
+
+    def _check_new_parent(self, cnew: bytes, csrc: bytes, paths: tuple[Any, Any], whole_src: bool) -> None:
         """Fail like the kernel if the directory that should receive *cnew* is not one.
 
         libgfapi 10.3's ``glfs_rename``/``glfs_link`` go on when the new name's parent does
@@ -895,18 +931,25 @@ class Volume:
         gives EINVAL/ESTALE/EIO elsewhere (measured).  One stat of the parent first turns
         that into ``ENOENT``/``ENOTDIR`` as ``os.rename``/``os.link`` report them.  (A
         parent removed by another client between this check and the call is not covered.)
+
+        When it fails, the source is looked at as the kernel does first: its directory for
+        rename(2), the whole path (*whole_src*) for link(2); a failure there wins.
         """
-        parent = posixpath.dirname(cnew.rstrip(b"/")) or (b"/" if cnew.startswith(b"/") else b".")
+        err = _directory_error(self, _parent_of(cnew))
+        if err == 0:
+            return
         buf = ffi.new("struct stat *")
-        if self._call(lib.glfs_stat, parent, buf) != 0:
-            raise_oserror(*paths)
-        if not stat_module.S_ISDIR(buf.st_mode):
-            raise oserror(errno.ENOTDIR, *paths)
+        if whole_src:
+            if self._call(lib.glfs_lstat, csrc, buf) != 0:
+                err = ffi.errno or errno.EIO
+        else:
+            err = _directory_error(self, _parent_of(csrc)) or err
+        raise oserror(err, *paths)
 
     def link(self, source: StrOrBytesPath, link_name: StrOrBytesPath) -> None:
         """Create a hard link *link_name* to *source*."""
         csrc, clink = encode(source), encode(link_name)
-        self._check_new_parent(clink, source, link_name)
+        self._check_new_parent(clink, csrc, (source, link_name), whole_src=True)
         if self._call(lib.glfs_link, csrc, clink) != 0:
             raise_oserror(source, link_name)
 
@@ -1140,6 +1183,73 @@ class Volume:
         return self.root / segment
 
 
+def _parent_of(cpath: bytes) -> bytes:
+    return posixpath.dirname(cpath.rstrip(b"/")) or (b"/" if cpath.startswith(b"/") else b".")
+
+
+def _directory_error(vol: Volume, cpath: bytes) -> int:
+    """0 if *cpath* is a directory (symlinks followed), else the errno saying why not."""
+    buf = ffi.new("struct stat *")
+    if vol._call(lib.glfs_stat, cpath, buf) != 0:
+        return ffi.errno or errno.EIO
+    return 0 if stat_module.S_ISDIR(buf.st_mode) else errno.ENOTDIR
+
+
+# How many symlinks _creat() follows before ELOOP (the kernel's MAXSYMLINKS).
+_MAX_SYMLINK_HOPS = 40
+
+
+def _creat(fs: Any, cpath: bytes, flags: int, mode: int, path: Any) -> tuple[Any, bool]:
+    """``open(2)`` with ``O_CREAT``, without letting ``glfs_creat`` follow a dangling symlink.
+
+    libgfapi 10.3's ``glfs_creat`` through a symlink whose target does not exist creates
+    a corrupt target on the brick (measured: on one brick it shares the symlink's gfid, on
+    a distribute volume it has no gfid at all and the client can neither open nor delete
+    it) and still answers ENOENT.  So the file is created with ``O_EXCL`` (which creates
+    only where nothing exists), an existing name is opened without ``O_CREAT``, and a
+    dangling symlink is followed here, the way the kernel follows it.  Also, ``O_EXCL`` on
+    a looping symlink answers EEXIST as the kernel does (libgfapi: ELOOP).
+
+    Called inside the mount's hold.  Returns ``(glfd, created)`` or raises ``OSError``.
+    """
+    if flags & os.O_EXCL:
+        ptr = lib.glfs_creat(fs, cpath, flags, mode)
+        if ptr != ffi.NULL:
+            return ptr, True
+        err = ffi.errno or errno.EIO
+        st = ffi.new("struct stat *")
+        if err == errno.ELOOP and lib.glfs_lstat(fs, cpath, st) == 0:
+            err = errno.EEXIST  # O_EXCL never follows the last symlink
+        raise oserror(err, path)
+    open_flags = flags & ~os.O_CREAT
+    for _ in range(_MAX_SYMLINK_HOPS):
+        ptr = lib.glfs_creat(fs, cpath, flags | os.O_EXCL, mode)
+        if ptr != ffi.NULL:
+            return ptr, True
+        err = ffi.errno or errno.EIO
+        if err != errno.EEXIST:
+            raise oserror(err, path)
+        ptr = lib.glfs_open(fs, cpath, open_flags)  # follows symlinks to what exists
+        if ptr != ffi.NULL:
+            return ptr, False
+        err = ffi.errno or errno.EIO
+        if err != errno.ENOENT:
+            raise oserror(err, path)
+        # Something is there, yet opening it finds nothing: a dangling symlink (or the
+        # name was removed meanwhile: then simply try again).
+        st = ffi.new("struct stat *")
+        if lib.glfs_lstat(fs, cpath, st) != 0 or not stat_module.S_ISLNK(st.st_mode):
+            continue
+        buf = ffi.new("char[]", _PATH_MAX + 1)
+        size = lib.glfs_readlink(fs, cpath, buf, _PATH_MAX)
+        if size < 0:
+            continue
+        target = ffi.unpack(buf, size)
+        # Absolute targets resolve inside the volume, as libgfapi resolves them.
+        cpath = target if target.startswith(b"/") else posixpath.join(posixpath.dirname(cpath), target)
+    raise oserror(errno.ELOOP, path)
+
+
 def _check_logging(log_file: str | None, log_level: int) -> None:
     if log_file is not None:
         if not isinstance(log_file, str):
@@ -1172,6 +1282,8 @@ _FAILURE_MARKERS = {
     **_REFUSAL_MARKERS,
     "SSL routines": "TLS handshake failed",
 }
+# Logged (INFO) by a client transport with I/O TLS on.
+_TLS_ON = b"IO path is ENABLED"
 # Once refused, how long glfs_init may still finish by itself (another server may accept).
 _REFUSAL_GRACE = 2.0
 _INIT_POLL = 0.1
@@ -1286,7 +1398,21 @@ class _LogCapture:
 
     def reason(self) -> str | None:
         """A short cause of the failure if this mount's log names a known one."""
-        return _find_marker(self._read(self._start), _FAILURE_MARKERS)
+        data = self._read(self._start)
+        found = _find_marker(data, _FAILURE_MARKERS)
+        if (
+            found is None
+            and _TLS_ON in data
+            and (b"disconnected from" in data or b"Connection reset by peer" in data)
+            and not any(m in data for m in (b"attached to remote volume", b"Connection refused", b"No route"))
+        ):
+            # The brick often just drops a client whose certificate it does not trust:
+            # the client then logs a plain disconnect or reset, no SSL error (10.3).
+            found = (
+                "TLS handshake failed: the brick closed the connection; is this client's "
+                "certificate in its ssl.ca-list?"
+            )
+        return found
 
     def tail(self) -> str:
         lines = self._read(self._start).decode("utf-8", "replace").splitlines()

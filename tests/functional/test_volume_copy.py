@@ -14,15 +14,7 @@ import pytest
 import gpath
 from gpath import Volume
 
-
-def _write(volume: Volume, path: str, data: bytes) -> None:
-    with volume.fopen(path, "wb") as f:
-        f.write(data)
-
-
-def _read(volume: Volume, path: str) -> bytes:
-    with volume.fopen(path, "rb") as f:
-        return f.read()
+from _support import read_bytes as _read, write_bytes as _write
 
 
 # -- copyfileobj --------------------------------------------------------------------------------

@@ -10,15 +10,12 @@ import pytest
 
 from gpath import Volume
 
+from _support import read_bytes as _read, write_bytes as _write
+
 
 def _write(volume: Volume, path: str, data: bytes = b"data") -> None:
     with volume.fopen(path, "wb") as f:
         f.write(data)
-
-
-def _read(volume: Volume, path: str) -> bytes:
-    with volume.fopen(path, "rb") as f:
-        return f.read()
 
 
 # -- mkdir / makedirs / rmdir ----------------------------------------------------------------

@@ -305,13 +305,17 @@ class FuseAdapter(Adapter):
             return len(f.read())
 
 
-class GfapiAdapter(Adapter):
-    """libgfapi-python 1.2 (ctypes); ``from collections import Iterator`` needs a shim on 3.10+."""
+class GfapiAdapter(GpathAdapter):
+    """libgfapi-python 1.2 (ctypes); ``from collections import Iterator`` needs a shim on 3.10+.
+
+    Its Volume/File API is the one gpath's layer 1 implements, so every operation not
+    overridden here is GpathAdapter's, run against the old binding's objects.
+    """
 
     name = "gfapi-py"
 
     def __init__(self, host: str, volname: str, mnt: str | None) -> None:
-        super().__init__(host, volname, mnt)
+        Adapter.__init__(self, host, volname, mnt)
         import collections
         import collections.abc
 
@@ -332,50 +336,6 @@ class GfapiAdapter(Adapter):
 
     def open_buffered(self, path: str) -> Any:
         return self.vol.fopen(path, "r")  # its File is unbuffered: there is no buffered open
-
-    def seek_cur(self, f: Any) -> Callable[[], Any]:
-        return lambda: f.lseek(0, os.SEEK_CUR)
-
-    def create(self, path: str, data: bytes) -> None:
-        with self.vol.fopen(path, "w") as f:
-            f.write(data)
-
-    def stat(self, path: str) -> Any:
-        return self.vol.stat(path)
-
-    def unlink(self, path: str) -> None:
-        self.vol.unlink(path)
-
-    def listdir(self, path: str) -> int:
-        return len(self.vol.listdir(path))
-
-    def scandir_isfile(self, path: str) -> int:
-        return sum(1 for e in self.vol.scandir(path) if e.is_file())
-
-    def walk(self, path: str) -> int:
-        return sum(len(files) for _, _, files in self.vol.walk(path))
-
-    def rglob(self, path: str, pattern: str) -> int:
-        import fnmatch
-
-        return sum(len(fnmatch.filter(files, pattern)) for _, _, files in self.vol.walk(path))
-
-    def rmtree(self, path: str) -> None:
-        self.vol.rmtree(path)
-
-    def copytree(self, src: str, dst: str) -> None:
-        self.vol.copytree(src, dst)
-
-    def copyfile(self, src: str, dst: str) -> None:
-        self.vol.copyfile(src, dst)
-
-    def copyfile_user(self, src: str, dst: str) -> None:
-        with self.vol.fopen(src, "r") as fsrc, self.vol.fopen(dst, "w") as fdst:
-            self.vol.copyfileobj(fsrc, fdst, 1 * MIB)
-
-    def read_whole(self, path: str) -> int:
-        with self.vol.fopen(path, "r") as f:
-            return len(f.read())
 
 
 ADAPTERS: dict[str, type[Adapter]] = {

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from gpath import Volume
-from gpath.testing.pytest_plugin import make_test_dir
+from gpath.testing.pytest_plugin import scratch_dir
 
 # Functional tests run on both a single-brick and a 3-brick distribute volume.
 FUNCTIONAL_VOLUMES = ("gpath_single", "gpath_dist3")
@@ -22,7 +22,5 @@ def volume(request: pytest.FixtureRequest, gluster_mount: Callable[[str], Volume
 @pytest.fixture
 def workdir(volume: Volume, request: pytest.FixtureRequest) -> Iterator[str]:
     """A fresh directory (non-ASCII name) on ``volume``, removed after the test."""
-    path = make_test_dir(volume, request.node.name)
-    yield path
-    if volume.mounted:
-        volume.rmtree(path, ignore_errors=True)
+    with scratch_dir(volume, request.node.name) as path:
+        yield path

@@ -28,6 +28,7 @@ Without root or GlusterFS the fixtures skip, unless the environment sets ``CI`` 
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import threading
@@ -104,13 +105,22 @@ def make_test_dir(volume: Volume, label: str) -> str:
     return path
 
 
+@contextlib.contextmanager
+def scratch_dir(volume: Volume, label: str) -> Iterator[str]:
+    """A fresh directory (see :func:`make_test_dir`), removed on exit if still mounted."""
+    path = make_test_dir(volume, label)
+    try:
+        yield path
+    finally:
+        if volume.mounted:
+            volume.rmtree(path, ignore_errors=True)
+
+
 @pytest.fixture
 def gluster_tmpdir(gluster_volume: Volume, request: pytest.FixtureRequest) -> Iterator[str]:
     """A fresh directory on the single-brick volume, removed after the test."""
-    path = make_test_dir(gluster_volume, request.node.name)
-    yield path
-    if gluster_volume.mounted:
-        gluster_volume.rmtree(path, ignore_errors=True)
+    with scratch_dir(gluster_volume, request.node.name) as path:
+        yield path
 
 
 @pytest.fixture

@@ -12,21 +12,13 @@ import gpath
 from gpath import Dir, DirEntry, Volume
 from gpath.dir import Dirent
 
-
-def _write(volume: Volume, path: str, data: bytes = b"") -> None:
-    with volume.fopen(path, "wb") as f:
-        f.write(data)
+from _support import symlink_tree, write_bytes as _write
 
 
 @pytest.fixture
 def tree(volume: Volume, workdir: str) -> str:
     """workdir with: file (3 bytes), dir/, link -> file, dirlink -> dir, broken -> nowhere."""
-    _write(volume, f"{workdir}/file", b"abc")
-    volume.mkdir(f"{workdir}/dir")
-    volume.symlink("file", f"{workdir}/link")
-    volume.symlink("dir", f"{workdir}/dirlink")
-    volume.symlink("nowhere", f"{workdir}/broken")
-    return workdir
+    return symlink_tree(volume, workdir, b"abc")
 
 
 NAMES = ["broken", "dir", "dirlink", "file", "link"]

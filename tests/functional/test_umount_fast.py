@@ -22,7 +22,7 @@ import pytest
 
 from gpath import Volume
 from gpath.testing.cluster import client_host
-from gpath.testing.pytest_plugin import make_test_dir
+from gpath.testing.pytest_plugin import make_test_dir, scratch_dir
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CHILD_TIMEOUT = 120.0
@@ -128,10 +128,8 @@ def shared_dir(
 ) -> Iterator[tuple[str, str]]:
     """(volname, fresh directory) on each volume; the directory is removed afterwards."""
     volume = gluster_mount(request.param)
-    path = make_test_dir(volume, request.node.name)
-    yield request.param, path
-    if volume.mounted:
-        volume.rmtree(path, ignore_errors=True)
+    with scratch_dir(volume, request.node.name) as path:
+        yield request.param, path
 
 
 @pytest.mark.parametrize("ending", ["umount-and-exit", "exit-mounted", "umount-remount"])

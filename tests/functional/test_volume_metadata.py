@@ -15,21 +15,13 @@ import pytest
 
 from gpath import Volume
 
-
-def _write(volume: Volume, path: str | bytes, data: bytes = b"data") -> None:
-    with volume.fopen(path, "wb") as f:
-        f.write(data)
+from _support import symlink_tree, write_bytes as _write
 
 
 @pytest.fixture
 def tree(volume: Volume, workdir: str) -> str:
     """workdir with: file (5 bytes), dir/, link -> file, dirlink -> dir, broken -> nowhere."""
-    _write(volume, f"{workdir}/file", b"12345")
-    volume.mkdir(f"{workdir}/dir")
-    volume.symlink("file", f"{workdir}/link")
-    volume.symlink("dir", f"{workdir}/dirlink")
-    volume.symlink("nowhere", f"{workdir}/broken")
-    return workdir
+    return symlink_tree(volume, workdir, b"12345")
 
 
 # -- stat / lstat ------------------------------------------------------------------------------

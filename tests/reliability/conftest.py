@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from gpath import Volume
-from gpath.testing.pytest_plugin import make_test_dir
+from gpath.testing.pytest_plugin import scratch_dir
 
 
 @pytest.fixture(scope="session")
@@ -18,7 +18,5 @@ def rep3(gluster_mount: Callable[[str], Volume]) -> Volume:
 
 @pytest.fixture
 def rep3_dir(rep3: Volume, request: pytest.FixtureRequest) -> Iterator[str]:
-    path = make_test_dir(rep3, request.node.name)
-    yield path
-    if rep3.mounted:
-        rep3.rmtree(path, ignore_errors=True)
+    with scratch_dir(rep3, request.node.name) as path:
+        yield path

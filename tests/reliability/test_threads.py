@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from gpath import Volume
-from gpath.testing.pytest_plugin import make_test_dir
+from gpath.testing.pytest_plugin import scratch_dir
 
 MiB = 1024 * 1024
 THREADS = 8
@@ -19,9 +19,8 @@ STRIPES_PER_THREAD = 8
 @pytest.fixture
 def dist3_dir(gluster_mount: Callable[[str], Volume], request: pytest.FixtureRequest) -> Iterator[tuple[Volume, str]]:
     vol = gluster_mount("gpath_dist3")
-    path = make_test_dir(vol, request.node.name)
-    yield vol, path
-    vol.rmtree(path, ignore_errors=True)
+    with scratch_dir(vol, request.node.name) as path:
+        yield vol, path
 
 
 def stripe_data(stripe: int, round_: int) -> bytes:

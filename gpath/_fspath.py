@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import errno
 import os
+import sys
 from typing import Union
 
 from typing_extensions import TypeAlias
 
 #: Size limit of a path argument, terminating NUL included (limits.h), as the kernel applies it.
 PATH_MAX = 4096
+
+FS_ENCODING = sys.getfilesystemencoding()
+FS_ERRORS = sys.getfilesystemencodeerrors()
 
 StrOrBytesPath: TypeAlias = Union[str, bytes, "os.PathLike[str]", "os.PathLike[bytes]"]
 
@@ -23,6 +27,20 @@ def encode(path: StrOrBytesPath) -> bytes:
     and one of ``PATH_MAX`` bytes or more ``OSError(ENAMETOOLONG)`` as the kernel says (the
     server would resolve the parents first and answer ENOENT).
     """
+    if path.__class__ is str:  # the common case, without os.fspath()/os.fsencode() calls
+        data = path.encode(FS_ENCODING, FS_ERRORS)
+    else:
+        data = _encode_other(path)
+    if b"\0" in data:
+        raise ValueError("embedded null byte")
+    if not data:
+        raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), path)
+    if len(data) >= PATH_MAX:
+        raise OSError(errno.ENAMETOOLONG, os.strerror(errno.ENAMETOOLONG), path)
+    return data
+
+
+def _encode_other(path: StrOrBytesPath) -> bytes:
     raw = os.fspath(path)
     if isinstance(raw, str):
         data = os.fsencode(raw)
@@ -30,12 +48,6 @@ def encode(path: StrOrBytesPath) -> bytes:
         data = raw
     else:  # pragma: no cover - os.fspath already rejects other types
         raise TypeError(f"expected str, bytes or os.PathLike, not {type(path).__name__}")
-    if b"\0" in data:
-        raise ValueError("embedded null byte")
-    if not data:
-        raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), path)
-    if len(data) >= PATH_MAX:
-        raise OSError(errno.ENAMETOOLONG, os.strerror(errno.ENAMETOOLONG), path)
     return data
 
 

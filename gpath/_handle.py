@@ -17,13 +17,15 @@ from typing import Any
 class CHandle:
     """A C pointer that can be used by many threads and closed by one of them."""
 
-    __slots__ = ("ptr", "_inflight", "_detach_lock", "_finished", "__weakref__")
+    __slots__ = ("ptr", "_inflight", "_closing", "__weakref__")
 
     def __init__(self, ptr: Any) -> None:
         self.ptr: Any = ptr
         self._inflight: list[None] = []
-        self._detach_lock = threading.Lock()
-        self._finished = threading.Event()  # set once the final C close has returned
+        # Held by the one caller that detached the pointer until its final C close has
+        # returned (finish()); other detach() callers wait on it.  A plain lock rather than
+        # an Event: every File has a CHandle, and an Event costs a Condition per open.
+        self._closing = threading.Lock()
 
     def acquire(self) -> Any:
         """Mark a call in flight and return the pointer, or None if the handle is closed.
@@ -52,12 +54,12 @@ class CHandle:
         means closed in C as well: ``umount()`` closing a File that another thread is
         closing right then must not go on to ``glfs_fini`` under that thread's C close.
         """
-        with self._detach_lock:
-            ptr = self.ptr
-            self.ptr = None
-        if ptr is None:
-            self._finished.wait()
+        self._closing.acquire()
+        ptr = self.ptr
+        if ptr is None:  # closed before, or by the caller we just waited for
+            self._closing.release()
             return None
+        self.ptr = None
         delay = 0.0001
         while self._inflight:
             time.sleep(delay)
@@ -66,9 +68,9 @@ class CHandle:
 
     def finish(self) -> None:
         """Report that the final C close of the detached pointer has returned."""
-        self._finished.set()
+        self._closing.release()
 
     def forget(self) -> None:
         """Drop the pointer without closing it (a forked child must not touch the parent's)."""
         self.ptr = None
-        self._finished.set()
+        self._closing = threading.Lock()  # the parent's thread that held it does not exist here

@@ -27,12 +27,20 @@ _ACCESS = {
 }
 
 
+# Modes already parsed: parse_mode() runs on every open, and there are few distinct modes.
+_PARSED: dict[str, OpenMode] = {}
+
+
 def parse_mode(mode: object) -> OpenMode:
     """Parse *mode* with the grammar of the built-in ``open()``.
 
     Exactly one of ``r w a x``, optionally ``+``, and at most one of ``b``/``t``, each
     character at most once.  Raises ``TypeError`` for a non-str and ``ValueError`` otherwise.
     """
+    if mode.__class__ is str:
+        known = _PARSED.get(mode)
+        if known is not None:
+            return known
     if not isinstance(mode, str):
         raise TypeError(f"open() argument 'mode' must be str, not {type(mode).__name__}")
     if not mode or len(set(mode)) != len(mode) or set(mode) - set("rwaxb+t"):
@@ -50,7 +58,7 @@ def parse_mode(mode: object) -> OpenMode:
     plus = "+" in mode
     if plus:
         flags = (flags & ~os.O_ACCMODE) | os.O_RDWR
-    return OpenMode(
+    parsed = OpenMode(
         flags=flags,
         readable=kind == "r" or plus,
         writable=kind != "r" or plus,
@@ -58,6 +66,9 @@ def parse_mode(mode: object) -> OpenMode:
         binary=binary,
         text=not binary,
     )
+    if mode.__class__ is str:  # (not a str subclass: its hash or eq may be overridden)
+        _PARSED[mode] = parsed  # valid modes are a few hundred permutations at most
+    return parsed
 
 
 def flags_access(flags: int) -> tuple[bool, bool]:

@@ -5,39 +5,42 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from gpath._lowlevel import ffi, lib
+
 _NS = 1_000_000_000
+
+
+#: Length of the int64 array gp_pack_stat() fills (see _lowlevel/_build.py for the order).
+STAT_FIELDS = 16
+_U64 = (1 << 64) - 1
+
+
+def stat_from_packed(v: list[int]) -> os.stat_result:
+    """Return an ``os.stat_result`` from the 16 integers of ``gp_pack_stat``.
+
+    The 19-item sequence is ``os.stat_result``'s full Linux layout: the 10 visible fields,
+    then float times, ``*_ns`` times, blksize, blocks and rdev.  Floats are computed as
+    CPython's ``os.stat`` computes them (``sec + nsec * 1e-9``).
+    """
+    mode, ino, dev, nlink, uid, gid, size, at, an, mt, mn, ct, cn, blksize, blocks, rdev = v
+    return os.stat_result((
+        mode, ino & _U64, dev & _U64, nlink, uid, gid, size, at, mt, ct,
+        at + an * 1e-9, mt + mn * 1e-9, ct + cn * 1e-9,
+        at * _NS + an, mt * _NS + mn, ct * _NS + cn,
+        blksize, blocks, rdev & _U64,
+    ))
 
 
 def stat_result(st: Any) -> os.stat_result:
     """Return an ``os.stat_result`` (with ``st_*_ns``) for a cffi ``struct stat``."""
-    atime_ns = st.st_atim.tv_sec * _NS + st.st_atim.tv_nsec
-    mtime_ns = st.st_mtim.tv_sec * _NS + st.st_mtim.tv_nsec
-    ctime_ns = st.st_ctim.tv_sec * _NS + st.st_ctim.tv_nsec
-    return os.stat_result(
-        (
-            st.st_mode,
-            st.st_ino,
-            st.st_dev,
-            st.st_nlink,
-            st.st_uid,
-            st.st_gid,
-            st.st_size,
-            st.st_atim.tv_sec,
-            st.st_mtim.tv_sec,
-            st.st_ctim.tv_sec,
-        ),
-        {
-            "st_atime": atime_ns / _NS,
-            "st_mtime": mtime_ns / _NS,
-            "st_ctime": ctime_ns / _NS,
-            "st_atime_ns": atime_ns,
-            "st_mtime_ns": mtime_ns,
-            "st_ctime_ns": ctime_ns,
-            "st_blksize": st.st_blksize,
-            "st_blocks": st.st_blocks,
-            "st_rdev": st.st_rdev,
-        },
-    )
+    out = ffi.new("int64_t[]", STAT_FIELDS)
+    lib.gp_pack_stat(st, out)
+    return stat_from_packed(ffi.unpack(out, STAT_FIELDS))
+
+
+def stat_from_raw(raw: bytes) -> os.stat_result:
+    """``stat_result`` of a ``struct stat`` kept as bytes (a listing entry's, built lazily)."""
+    return stat_result(ffi.from_buffer("struct stat *", raw))
 
 
 def statvfs_result(sv: Any) -> os.statvfs_result:

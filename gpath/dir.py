@@ -19,7 +19,8 @@ import attrs
 
 from gpath._handle import CHandle
 from gpath._lowlevel import ffi, lib
-from gpath._stat import stat_result
+from gpath._fspath import FS_ENCODING, FS_ERRORS
+from gpath._stat import stat_from_raw, stat_result
 from gpath.errors import ClosedError, oserror, raise_oserror
 
 if TYPE_CHECKING:
@@ -84,7 +85,7 @@ class Dir:
         count = self._fill()
         entries, stats = self._entries, self._stats
         return [
-            (ffi.string(entries[i].d_name), entries[i].d_ino, entries[i].d_type, stat_result(stats[i]))
+            (ffi.string(entries[i].d_name), entries[i].d_ino, entries[i].d_type, stat_result(stats + i))
             for i in range(count)
         ]
 
@@ -191,7 +192,9 @@ class DirEntry(Generic[AnyName]):
     def _get_lstat(self) -> os.stat_result:
         lstat = self._lstat
         if lstat is None:
-            lstat = self._lstat = stat_result(ffi.from_buffer("struct stat *", self._raw))
+            raw = self._raw
+            assert raw is not None  # (_from_listing sets one of _lstat and _raw)
+            lstat = self._lstat = stat_from_raw(raw)
             self._raw = None
         return lstat
 
@@ -295,6 +298,25 @@ class ScandirIterator(Iterator[DirEntry[AnyName]], Generic[AnyName]):
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+
+def read_listing(volume: Volume, path: Any) -> list[tuple[str, int, bytes]]:
+    """``(name, lstat mode, raw struct stat)`` of each entry but ``.``/``..``, in one pass.
+
+    For listings that must be cheap per entry (``GlusterPath.iterdir()``): no
+    ``os.stat_result`` is built here; ``_stat.stat_from_raw`` makes one when asked.
+    """
+    result: list[tuple[str, int, bytes]] = []
+    with volume.opendir(path) as directory:
+        entries, stats = directory._entries, directory._stats
+        while count := directory._fill():
+            for i in range(count):
+                name = ffi.string(entries[i].d_name)
+                if name == b"." or name == b"..":
+                    continue
+                st = stats + i
+                result.append((name.decode(FS_ENCODING, FS_ERRORS), st.st_mode, ffi.buffer(st)[:]))
+    return result
 
 
 def _identity(name: bytes) -> bytes:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import io
+import itertools
 import os
 import threading
 import time
@@ -23,8 +24,8 @@ from typing_extensions import Buffer
 from gpath import _buffers, _xattr
 from gpath._handle import CHandle
 from gpath._lowlevel import ffi, lib, require_symbol
-from gpath._modes import flags_access, parse_mode
-from gpath._stat import stat_result, to_id, to_timespec_pair
+from gpath._modes import OpenMode, flags_access, parse_mode
+from gpath._stat import STAT_FIELDS, stat_from_packed, to_id, to_timespec_pair
 from gpath.errors import ClosedError, oserror, raise_oserror
 
 if TYPE_CHECKING:
@@ -44,7 +45,25 @@ READ_CHUNK = 4 * 1024 * 1024
 _READLINE_CHUNK = 8192
 _MAX_OFFSET = (1 << 63) - 1
 _glfs_lseek = lib.glfs_lseek
+_glfs_write = lib.glfs_write
 _LOCK_OWNER_LEN = 16
+# Lock owners: a random per-process prefix and a counter (unique within the process, which
+# is all the bricks need: they key locks by client and owner), without a syscall per open.
+_owner_prefix = os.urandom(_LOCK_OWNER_LEN // 2)
+_owner_counter = itertools.count()
+
+
+def new_lock_owner() -> bytes:
+    """A fresh byte-range lock owner for one File (see ``File.__init__``)."""
+    return _owner_prefix + next(_owner_counter).to_bytes(_LOCK_OWNER_LEN // 2, "little")
+
+
+def _new_owner_prefix_in_child() -> None:
+    global _owner_prefix
+    _owner_prefix = os.urandom(_LOCK_OWNER_LEN // 2)
+
+
+os.register_at_fork(after_in_child=_new_owner_prefix_in_child)
 
 
 class RawGlfd:
@@ -130,41 +149,64 @@ class File(io.RawIOBase):
         raw = fd.raw
         if raw.handle.closed:
             raise ClosedError("the glfd is already closed")
-        self._raw = raw
-        self._handle = raw.handle
-        self._volume = raw.volume
-        self._fd = fd
-        self._path = raw.path if path is None else path
-        self._mode = mode
         if mode is None:
-            self._readable, self._writable = flags_access(raw.flags)
-            self._append = bool(raw.flags & os.O_APPEND)
+            readable, writable = flags_access(raw.flags)
+            append = bool(raw.flags & os.O_APPEND)
         else:
             parsed = parse_mode(mode)
-            self._readable, self._writable, self._append = (
-                parsed.readable,
-                parsed.writable,
-                parsed.append,
-            )
-        self._lock = threading.Lock()  # serialises offset-based I/O on this File
-        self._holds_locks = False  # set by lock(); close() then releases them synchronously
+            readable, writable, append = parsed.readable, parsed.writable, parsed.append
+        self._setup(raw.volume, raw.handle, raw.flags, raw.path if path is None else path, mode,
+                    readable, writable, append)
         self._volume._adopt(raw, self)
         # Byte-range locks belong to a lock owner.  libgfapi's default owner is shared by
         # every glfd of the process (and the owner last used by a thread sticks to it), so
         # two Files would never conflict and closing one could drop the other's locks.
         # Each File therefore gets an owner of its own (a memcpy, no round trip).
-        self._set_lock_owner(os.urandom(_LOCK_OWNER_LEN))
-        if mode is not None and self._append:
+        self._set_lock_owner(new_lock_owner())
+        if mode is not None and append:
             # Like the built-in open(): an "a" file starts at its end, so tell() is honest.
             self._check_ok(self._call(lib.glfs_lseek, 0, os.SEEK_END))
+
+    @classmethod
+    def _opened(
+        cls, volume: Volume, handle: CHandle, path: Any, mode: str, parsed: OpenMode, owner: bytes
+    ) -> File:
+        """The File of a glfd ``Volume._open_file()`` has just opened with lock owner *owner*.
+
+        Registers it with the mount (the caller holds the mount); raises
+        ``VolumeNotMounted`` if unmounting has begun, and the caller then closes the glfd.
+        """
+        self = cls.__new__(cls)
+        self._setup(volume, handle, parsed.flags, path, mode,
+                    parsed.readable, parsed.writable, parsed.append)
+        self._lock_owner = owner
+        volume._register(self)
+        if parsed.append:
+            self._check_ok(self._call(lib.glfs_lseek, 0, os.SEEK_END))
+        return self
+
+    def _setup(
+        self, volume: Volume, handle: CHandle, flags: int, path: Any, mode: str | None,
+        readable: bool, writable: bool, append: bool,
+    ) -> None:
+        self._handle = handle
+        self._volume = volume
+        self._flags = flags
+        self._path = path
+        self._mode = mode
+        self._readable, self._writable, self._append = readable, writable, append
+        self._lock = threading.Lock()  # serialises offset-based I/O on this File
+        self._holds_locks = False  # set by lock(); close() then releases them synchronously
 
     # -- attributes named by the spec -------------------------------------------------------
 
     @property
     def fileno(self) -> int:  # type: ignore[override]
         """The glfd (an int label of the C handle); not an OS file descriptor."""
-        self._check_open()
-        return _FilenoNotAnOSDescriptor(self._fd)
+        ptr = self._handle.ptr
+        if ptr is None:
+            raise ClosedError()
+        return _FilenoNotAnOSDescriptor(int(ffi.cast("uintptr_t", ptr)))
 
     @property
     def mode(self) -> str | None:
@@ -245,7 +287,9 @@ class File(io.RawIOBase):
         Closing twice is allowed.  If the server reports an error, the File is closed
         anyway and the ``OSError`` is raised.
         """
-        ptr = self._handle.detach()  # waits while another thread's close() is running
+        # Under the offset lock: lseek() relies on it to keep the glfd alive (see there).
+        with self._lock:
+            ptr = self._handle.detach()  # waits while another thread's close() is running
         if ptr is None:
             return
         try:
@@ -375,16 +419,20 @@ class File(io.RawIOBase):
         *data* may be any bytes-like object; a ``str`` is encoded as UTF-8.  *flags* are
         passed to ``glfs_write`` (kept from the spec's signature; normally 0).
         """
-        self._require_writable()
+        if not self._writable or self._handle.ptr is None:
+            self._require_writable()
         if isinstance(data, str):
             data = data.encode("utf-8")
         view = ffi.from_buffer(data)
         size = len(view)
         with self._lock:
-            total = 0
+            if size <= MAX_IO_CHUNK:  # the common case: one call, no pointer arithmetic
+                total = self._check_ok(self._call(_glfs_write, view, size, flags))
+            else:
+                total = 0
             while total < size:
                 chunk = min(size - total, MAX_IO_CHUNK)
-                total += self._check_ok(self._call(lib.glfs_write, view + total, chunk, flags))
+                total += self._check_ok(self._call(_glfs_write, view + total, chunk, flags))
             if self._append:
                 # The server appends regardless of our offset; follow it to the real end.
                 self._check_ok(self._call(lib.glfs_lseek, 0, os.SEEK_END))
@@ -471,31 +519,25 @@ class File(io.RawIOBase):
 
     def lseek(self, pos: int, how: int) -> int:
         """Set the file offset to *pos* relative to *how* and return the new offset."""
-        # The hot path of tell()/seek(): _check_open() and _call() are inlined, which halves
-        # the per-call cost (benchmarks/run.py, "trivial call").
-        if pos.__class__ is not int or not -_MAX_OFFSET <= pos <= _MAX_OFFSET:
-            self._check_open()
-            if isinstance(pos, bool) or not isinstance(pos, int):
-                raise TypeError("pos must be an int")
-            if not -_MAX_OFFSET <= pos <= _MAX_OFFSET:
-                raise OverflowError("offset out of range")
-            pos = int(pos)
-        handle = self._handle
-        inflight = handle._inflight  # CHandle.acquire()/release(), inlined
-        with self._lock:
-            inflight.append(None)
-            fd = handle.ptr
+        # The hot path of tell()/seek() (benchmarks/run.py, "trivial call"): an int too
+        # large for off_t is refused by cffi itself (OverflowError), and close() detaches
+        # the glfd under self._lock, so holding the lock keeps the glfd alive without
+        # CHandle.acquire()/release().
+        if pos.__class__ is not int:
+            pos = _offset_argument(pos, self)
+        lock = self._lock
+        lock.acquire()
+        try:
+            fd = self._handle.ptr
             if fd is None:
-                inflight.pop()
                 raise ClosedError()
-            try:
-                ret: int = _glfs_lseek(fd, pos, how)
-            finally:
-                inflight.pop()
-            if ret < 0:
-                # A negative result offset fails without setting errno: EINVAL, as lseek(2).
-                raise oserror(ffi.errno or errno.EINVAL, self._path)
-            return ret
+            ret: int = _glfs_lseek(fd, pos, how)
+        finally:
+            lock.release()
+        if ret < 0:
+            # A negative result offset fails without setting errno: EINVAL, as lseek(2).
+            raise oserror(ffi.errno or errno.EINVAL, self._path)
+        return ret
 
     def fstat(self) -> os.stat_result:
         """Return the file's ``os.stat_result``."""
@@ -503,9 +545,9 @@ class File(io.RawIOBase):
         return self._fstat()
 
     def _fstat(self) -> os.stat_result:
-        buf = ffi.new("struct stat *")
-        self._check_ok(self._call(lib.glfs_fstat, buf))
-        return stat_result(buf)
+        out = ffi.new("int64_t[]", STAT_FIELDS)
+        self._check_ok(self._call(lib.gp_fstat, out))
+        return stat_from_packed(ffi.unpack(out, STAT_FIELDS))
 
     def fgetsize(self) -> int:
         """Return the file size in bytes (from fstat)."""
@@ -577,7 +619,7 @@ class File(io.RawIOBase):
         fd = self._volume._open_child(
             lambda fs: self._call(lib.glfs_dup),
             self._path,
-            lambda ptr: self._volume._register_glfd(ptr, self._raw.flags, self._path),
+            lambda ptr: self._volume._register_glfd(ptr, self._flags, self._path),
         )
         duplicate = File(fd, self._path, self._mode)
         # Like os.dup(): both descriptors hold the same byte-range locks.
@@ -675,6 +717,14 @@ def _unlock_all() -> Any:
     fl.l_type = lib.F_UNLCK
     fl.l_whence = os.SEEK_SET
     return fl
+
+
+def _offset_argument(pos: Any, file: File) -> int:
+    """``lseek``'s *pos* when it is not a plain int: a bool or non-int is a TypeError."""
+    file._check_open()
+    if isinstance(pos, bool) or not isinstance(pos, int):
+        raise TypeError("pos must be an int")
+    return int(pos)
 
 
 def _check_offset(value: int, what: str = "offset") -> None:

@@ -37,8 +37,8 @@ from gpath import _shutil, _xattr
 from gpath._fspath import StrOrBytesPath, decode_like, encode, encode_name, wants_bytes
 from gpath._handle import CHandle
 from gpath._lowlevel import ffi, lib, require_symbol
-from gpath._modes import parse_mode
-from gpath._stat import stat_result, statvfs_result, to_id, to_timespec_pair
+from gpath._modes import OpenMode, parse_mode
+from gpath._stat import STAT_FIELDS, stat_from_packed, statvfs_result, to_id, to_timespec_pair
 from gpath.dir import Dir, DirEntry, ScandirIterator
 from gpath.errors import (
     InvalidArgumentError,
@@ -47,7 +47,7 @@ from gpath.errors import (
     oserror,
     raise_oserror,
 )
-from gpath.file import File, Glfd, RawGlfd, _timespecs, wrap
+from gpath.file import File, Glfd, RawGlfd, _timespecs, new_lock_owner, wrap
 
 if TYPE_CHECKING:
     from gpath.path import GlusterPath
@@ -61,6 +61,7 @@ _KNOWN_OPEN_FLAGS = functools.reduce(
     operator.or_, (getattr(os, name) for name in dir(os) if name.startswith("O_")), 0
 )
 _LOG_TAIL_LINES = 12
+_gp_stat = lib.gp_stat
 
 # Live mounts, so a forked child can drop (never fini) handles that belong to its parent.
 _LIVE_MOUNTS: weakref.WeakSet[_Mount] = weakref.WeakSet()
@@ -523,26 +524,12 @@ class Volume:
         if flags < 0 or flags & ~_KNOWN_OPEN_FLAGS or flags & os.O_ACCMODE == os.O_ACCMODE:
             raise InvalidArgumentError(f"invalid open flags: {flags:#o}")
         cpath = encode(path)
-        truncate = bool(flags & os.O_TRUNC) and flags & os.O_ACCMODE in (os.O_WRONLY, os.O_RDWR)
-
-        def opener(fs: Any) -> Any:
-            created = False
-            if flags & os.O_CREAT:
-                ptr, created = _creat(fs, cpath, flags, mode, path)
-            else:
-                ptr = lib.glfs_open(fs, cpath, flags)
-            if ptr != ffi.NULL and truncate and not created:
-                # The brick truncates, but the client's quick-read/io-cache never hear of an
-                # O_TRUNC open and keep serving the old content (measured on 10.3); an explicit
-                # ftruncate goes through them and drops it.
-                if lib.glfs_ftruncate(ptr, 0, ffi.NULL, ffi.NULL) != 0:
-                    err = ffi.errno or errno.EIO
-                    lib.glfs_close(ptr)
-                    raise oserror(err, path)
-            return ptr
-
         # One hold of the mount from the C open to registration (see _open_child).
-        glfd: Glfd = self._open_child(opener, path, lambda ptr: self._register_glfd(ptr, flags, path))
+        glfd: Glfd = self._open_child(
+            lambda fs: _open_glfd(fs, cpath, flags, mode, b"", path),
+            path,
+            lambda ptr: self._register_glfd(ptr, flags, path),
+        )
         return glfd
 
     def fopen(self, path: StrOrBytesPath, mode: str = "r") -> File:
@@ -551,13 +538,34 @@ class Volume:
         Modes are ``r w a x`` with optional ``+`` and ``b``/``t`` (both give bytes).
         :raises TypeError: *mode* is not a str.  :raises ValueError: *mode* is invalid.
         """
-        parsed = parse_mode(mode)
-        fd = self.open(path, parsed.flags, 0o666)
+        return self._open_file(path, mode, parse_mode(mode))
+
+    def _open_file(self, path: StrOrBytesPath, mode: str, parsed: OpenMode) -> File:
+        """Open a File in one C call (open, O_TRUNC fix-up, lock owner) and register it.
+
+        The hot path of every ``fopen``/``open_file``/``GlusterPath.open``: unlike
+        ``File(Volume.open(...))`` it makes no intermediate Glfd.
+        """
+        cpath = encode(path)
+        owner = new_lock_owner()
+        mount = self._mount
+        if mount is None:
+            raise VolumeNotMounted()
+        handle = mount.handle
+        fs = handle.acquire()
+        if fs is None:
+            raise VolumeNotMounted()
+        # Held from the C open to registration, so umount() either waits for the File (and
+        # closes it) or refuses this call: a new glfd is never left open after glfs_fini.
         try:
-            return File(fd, path, mode)
-        except BaseException:
-            fd.close()
-            raise
+            ptr = _open_glfd(fs, cpath, parsed.flags, 0o666, owner, path)
+            try:
+                return File._opened(self, CHandle(ptr), path, mode, parsed, owner)
+            except VolumeNotMounted:  # umount() began meanwhile: close it while the mount lives
+                lib.glfs_close(ptr)
+                raise
+        finally:
+            handle.release()
 
     @overload
     def open_file(
@@ -598,7 +606,7 @@ class Volume:
         buffer is 1 MiB, so small sequential reads cost one round trip per MiB.
         """
         parsed = parse_mode(mode)
-        raw = File(self.open(path, parsed.flags, 0o666), path, mode)
+        raw = self._open_file(path, mode, parsed)
         result: Any = wrap(raw, mode, buffering, encoding, errors, newline)
         if result is not raw:
             # umount() must close the outermost layer, so buffered data is written first.
@@ -684,15 +692,35 @@ class Volume:
 
     def stat(self, path: StrOrBytesPath) -> os.stat_result:
         """Return the ``os.stat_result`` of *path*, following symlinks."""
-        buf = ffi.new("struct stat *")
-        self._path_call(lib.glfs_stat, path, buf)
-        return stat_result(buf)
+        return self._stat(path, 1)
 
     def lstat(self, path: StrOrBytesPath) -> os.stat_result:
         """Return the ``os.stat_result`` of *path* itself (a symlink is not followed)."""
-        buf = ffi.new("struct stat *")
-        self._path_call(lib.glfs_lstat, path, buf)
-        return stat_result(buf)
+        return self._stat(path, 0)
+
+    def _stat(self, path: StrOrBytesPath, follow: int) -> os.stat_result:
+        # A hot path (every is_file()/exists() of a GlusterPath comes here), so _call() is
+        # inlined and the stat arrives packed (see _stat.stat_from_packed): each Python step
+        # here costs several times its warm price, because the round trip in between evicts
+        # the interpreter from the CPU caches (benchmarks/run.py, "stat").
+        cpath = encode(path)
+        out = ffi.new("int64_t[]", STAT_FIELDS)
+        mount = self._mount
+        if mount is None:
+            raise VolumeNotMounted()
+        inflight = mount.handle._inflight  # CHandle.acquire()/release(), inlined
+        inflight.append(None)
+        fs = mount.handle.ptr
+        if fs is None:
+            inflight.pop()
+            raise VolumeNotMounted()
+        try:
+            ret = _gp_stat(fs, cpath, follow, out)
+        finally:
+            inflight.pop()
+        if ret != 0:
+            raise_oserror(path)
+        return stat_from_packed(ffi.unpack(out, STAT_FIELDS))
 
     def statvfs(self, path: StrOrBytesPath = "/") -> os.statvfs_result:
         """Return ``os.statvfs_result`` for the volume (*path* is any path on it)."""
@@ -715,32 +743,34 @@ class Volume:
 
     def exists(self, path: StrOrBytesPath) -> bool:
         """True if *path* exists (False for a broken symlink or on any stat error)."""
-        return self._stat_or_none(path, lib.glfs_stat) is not None
+        return self._stat_or_none(path, 1) is not None
 
     def isdir(self, path: StrOrBytesPath) -> bool:
         """True if *path* is an existing directory (following symlinks); False on errors."""
-        st = self._stat_or_none(path, lib.glfs_stat)
+        st = self._stat_or_none(path, 1)
         return st is not None and stat_module.S_ISDIR(st.st_mode)
 
     def isfile(self, path: StrOrBytesPath) -> bool:
         """True if *path* is an existing regular file (following symlinks); False on errors."""
-        st = self._stat_or_none(path, lib.glfs_stat)
+        st = self._stat_or_none(path, 1)
         return st is not None and stat_module.S_ISREG(st.st_mode)
 
     def islink(self, path: StrOrBytesPath) -> bool:
         """True if *path* is a symbolic link; False on errors."""
-        st = self._stat_or_none(path, lib.glfs_lstat)
+        st = self._stat_or_none(path, 0)
         return st is not None and stat_module.S_ISLNK(st.st_mode)
 
-    def _stat_or_none(self, path: StrOrBytesPath, func: Any) -> os.stat_result | None:
+    def _stat_or_none(self, path: StrOrBytesPath, follow: int) -> os.stat_result | None:
+        """The stat (or lstat) of *path*, or None on any error: ``os.path.exists()`` style.
+
+        Only "not mounted" still raises: False would be a lie about the volume.
+        """
         try:
-            cpath = encode(path)
+            return self._stat(path, follow)
+        except VolumeNotMounted:
+            raise
         except (OSError, ValueError):
             return None
-        buf = ffi.new("struct stat *")
-        if self._call(func, cpath, buf) != 0:
-            return None
-        return stat_result(buf)
 
     def getsize(self, path: StrOrBytesPath) -> int:
         """The size of *path* in bytes."""
@@ -1205,45 +1235,35 @@ def _directory_error(vol: Volume, cpath: bytes) -> int:
     return 0 if stat_module.S_ISDIR(buf.st_mode) else errno.ENOTDIR
 
 
-# How many symlinks _creat() follows before ELOOP (the kernel's MAXSYMLINKS).
+# How many symlinks _open_glfd() follows before ELOOP (the kernel's MAXSYMLINKS).
 _MAX_SYMLINK_HOPS = 40
 
 
-def _creat(fs: Any, cpath: bytes, flags: int, mode: int, path: Any) -> tuple[Any, bool]:
-    """``open(2)`` with ``O_CREAT``, without letting ``glfs_creat`` follow a dangling symlink.
+def _open_glfd(fs: Any, cpath: bytes, flags: int, mode: int, owner: bytes, path: Any) -> Any:
+    """``open(2)`` through ``gp_open``; also ``O_CREAT`` through a dangling symlink.
 
     libgfapi 10.3's ``glfs_creat`` through a symlink whose target does not exist creates
     a corrupt target on the brick (measured: on one brick it shares the symlink's gfid, on
     a distribute volume it has no gfid at all and the client can neither open nor delete
-    it) and still answers ENOENT.  So the file is created with ``O_EXCL`` (which creates
-    only where nothing exists), an existing name is opened without ``O_CREAT``, and a
-    dangling symlink is followed here, the way the kernel follows it.  Also, ``O_EXCL`` on
-    a looping symlink answers EEXIST as the kernel does (libgfapi: ELOOP).
+    it) and still answers ENOENT.  So ``gp_open`` creates with ``O_EXCL`` (which creates
+    only where nothing exists) and opens an existing name without ``O_CREAT``; a dangling
+    symlink is followed here, the way the kernel follows it.  Also, ``O_EXCL`` on a
+    looping symlink answers EEXIST as the kernel does (libgfapi: ELOOP).
 
-    Called inside the mount's hold.  Returns ``(glfd, created)`` or raises ``OSError``.
+    Called inside the mount's hold.  Returns the glfd (with *owner* as its lock owner if
+    given) or raises ``OSError``.
     """
-    if flags & os.O_EXCL:
-        ptr = lib.glfs_creat(fs, cpath, flags, mode)
-        if ptr != ffi.NULL:
-            return ptr, True
-        err = ffi.errno or errno.EIO
-        st = ffi.new("struct stat *")
-        if err == errno.ELOOP and lib.glfs_lstat(fs, cpath, st) == 0:
-            err = errno.EEXIST  # O_EXCL never follows the last symlink
-        raise oserror(err, path)
-    open_flags = flags & ~os.O_CREAT
+    state = ffi.new("int *")
     for _ in range(_MAX_SYMLINK_HOPS):
-        ptr = lib.glfs_creat(fs, cpath, flags | os.O_EXCL, mode)
+        ptr = lib.gp_open(fs, cpath, flags, mode, owner, len(owner), state)
         if ptr != ffi.NULL:
-            return ptr, True
+            return ptr
         err = ffi.errno or errno.EIO
-        if err != errno.EEXIST:
-            raise oserror(err, path)
-        ptr = lib.glfs_open(fs, cpath, open_flags)  # follows symlinks to what exists
-        if ptr != ffi.NULL:
-            return ptr, False
-        err = ffi.errno or errno.EIO
-        if err != errno.ENOENT:
+        if state[0] != -1:
+            if err == errno.ELOOP and flags & os.O_EXCL and flags & os.O_CREAT:
+                st = ffi.new("struct stat *")
+                if lib.glfs_lstat(fs, cpath, st) == 0:
+                    err = errno.EEXIST  # O_EXCL never follows the last symlink
             raise oserror(err, path)
         # Something is there, yet opening it finds nothing: a dangling symlink (or the
         # name was removed meanwhile: then simply try again).

@@ -68,6 +68,7 @@ def _preamble() -> str:
 #include <sys/statvfs.h>
 #include <dirent.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <string.h>
 #include <unistd.h>
 #include <linux/falloc.h>
@@ -104,6 +105,95 @@ static int gp_readdirplus_batch(glfs_fd_t *fd, struct stat *stats, struct dirent
         count++;
     }}
     return count;
+}}
+
+/* A struct stat as 16 int64 values, in the order gpath._stat.stat_from_packed() expects:
+   mode ino dev nlink uid gid size atime atime_ns mtime mtime_ns ctime ctime_ns blksize
+   blocks rdev.  Reading 16 integers with one ffi.unpack() costs Python a fraction of
+   walking the struct field by field.  (ino/dev/rdev are unsigned: Python masks them.) */
+static void gp_pack_stat(const struct stat *st, int64_t *out)
+{{
+    out[0] = st->st_mode;
+    out[1] = (int64_t)st->st_ino;
+    out[2] = (int64_t)st->st_dev;
+    out[3] = st->st_nlink;
+    out[4] = st->st_uid;
+    out[5] = st->st_gid;
+    out[6] = st->st_size;
+    out[7] = st->st_atim.tv_sec;
+    out[8] = st->st_atim.tv_nsec;
+    out[9] = st->st_mtim.tv_sec;
+    out[10] = st->st_mtim.tv_nsec;
+    out[11] = st->st_ctim.tv_sec;
+    out[12] = st->st_ctim.tv_nsec;
+    out[13] = st->st_blksize;
+    out[14] = st->st_blocks;
+    out[15] = (int64_t)st->st_rdev;
+}}
+
+/* glfs_stat/glfs_lstat straight into the packed form: one C call per Volume.stat(). */
+static int gp_stat(glfs_t *fs, const char *path, int follow, int64_t *out)
+{{
+    struct stat st;
+    int ret = follow ? glfs_stat(fs, path, &st) : glfs_lstat(fs, path, &st);
+    if (ret == 0)
+        gp_pack_stat(&st, out);
+    return ret;
+}}
+
+static int gp_fstat(glfs_fd_t *fd, int64_t *out)
+{{
+    struct stat st;
+    int ret = glfs_fstat(fd, &st);
+    if (ret == 0)
+        gp_pack_stat(&st, out);
+    return ret;
+}}
+
+/* The C part of Volume.open(): open, or create without following a dangling symlink,
+   fix up O_TRUNC and give the glfd its lock owner, in one call from Python.
+ *
+ * A create is tried with O_EXCL first (glfs_creat through a dangling symlink corrupts
+ * the brick on 10.3, see gpath.volume._open_glfd); if the name exists it is opened without
+ * O_CREAT.  When that open finds nothing (a dangling symlink, or the name was removed
+ * meanwhile) *state is -1 and Python follows the link.  Truncating an existing file is
+ * done with an explicit ftruncate: after an O_TRUNC open the client's caches kept serving
+ * the old content (10.3).  Returns the glfd, or NULL with errno set. */
+static glfs_fd_t *gp_open(glfs_t *fs, const char *path, int flags, mode_t mode,
+                          const char *owner, int owner_len, int *state)
+{{
+    glfs_fd_t *fd;
+    int created = 0;
+    *state = 0;
+    if (flags & O_CREAT) {{
+        fd = glfs_creat(fs, path, flags | O_EXCL, mode);
+        if (fd != NULL)
+            created = 1;
+        else if ((flags & O_EXCL) || errno != EEXIST)
+            return NULL;
+        else {{
+            fd = glfs_open(fs, path, flags & ~O_CREAT);
+            if (fd == NULL && errno == ENOENT)
+                *state = -1;
+        }}
+    }} else
+        fd = glfs_open(fs, path, flags);
+    if (fd == NULL)
+        return NULL;
+    if (!created && (flags & O_TRUNC) && (flags & O_ACCMODE) != O_RDONLY &&
+        glfs_ftruncate(fd, 0, NULL, NULL) != 0)
+        goto fail;
+    if (owner_len > 0 && glfs_fd_set_lkowner(fd, (void *)owner, owner_len) != 0)
+        goto fail;
+    *state = created;
+    return fd;
+fail:
+    {{
+        int err = errno ? errno : EIO;
+        glfs_close(fd);
+        errno = err;
+        return NULL;
+    }}
 }}
 
 /* Disconnect a mount from its bricks before glfs_fini (see gpath.volume._Mount.shutdown).

@@ -196,3 +196,8 @@ void glfs_seekdir(glfs_fd_t *fd, long offset);
 int gp_symbol_present(int index);
 int gp_readdirplus_batch(glfs_fd_t *fd, struct stat *stats, struct dirent *entries, int max);
 int gp_disconnect(glfs_t *fs);
+void gp_pack_stat(const struct stat *st, int64_t *out);
+int gp_stat(glfs_t *fs, const char *path, int follow, int64_t *out);
+int gp_fstat(glfs_fd_t *fd, int64_t *out);
+glfs_fd_t *gp_open(glfs_t *fs, const char *path, int flags, mode_t mode, const char *owner,
+                   int owner_len, int *state);

@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 from gpath._pathinfo import GlusterPathInfo
+from gpath.dir import read_listing
 
 if TYPE_CHECKING:
     from gpath.volume import Volume
@@ -201,11 +202,8 @@ class Selector:
 
     def scandir(self, path: str) -> list[tuple[str, str, GlusterPathInfo]]:
         """(name, path, info) for each entry of directory *path* (which ends in ``/``)."""
-        vol = self.vol
-        return [
-            (name, path + name, GlusterPathInfo(vol, path + name, st))
-            for name, st in vol.listdir_with_stat(path)
-        ]
+        vol, seed = self.vol, GlusterPathInfo._from_listing
+        return [(name, path + name, seed(vol, path + name, mode, raw)) for name, mode, raw in read_listing(vol, path)]
 
     def lstat_info(self, path: str) -> GlusterPathInfo | None:
         """Info for *path* if it exists; a trailing ``/`` requires a directory (or a

@@ -18,15 +18,19 @@ import stat as stat_module
 from typing import TYPE_CHECKING, Union
 
 from gpath import _volspec
+from gpath._stat import stat_from_raw
 from gpath.errors import VolumeNotMounted
 
 if TYPE_CHECKING:
     from gpath.volume import Volume
 
+_new_object = object.__new__
+
 # Errors that mean "the attribute cannot be copied here" (pathlib's list for xattrs).
 XATTR_TOLERATED = frozenset({errno.EPERM, errno.ENOTSUP, errno.ENODATA, errno.EINVAL, errno.EACCES})
 
-_Cached = Union[os.stat_result, OSError, ValueError, None]
+# A stat, the error of fetching it, not fetched yet (None), or a listing's raw struct stat.
+_Cached = Union[os.stat_result, OSError, ValueError, None, bytes]
 
 
 class GlusterPathInfo:
@@ -36,15 +40,28 @@ class GlusterPathInfo:
     except ``VolumeNotMounted``: a path on an unmounted Volume is a usage error.
     """
 
-    __slots__ = ("_vol", "_path", "_lstat", "_stat")
+    __slots__ = ("_vol", "_path", "_lmode", "_lstat", "_stat")
 
     def __init__(self, vol: Volume, path: str, lstat: os.stat_result | None = None) -> None:
         self._vol = vol
         self._path = path
+        self._lmode: int | None = None if lstat is None else lstat.st_mode
         self._lstat: _Cached = lstat
         self._stat: _Cached = None
         if lstat is not None and not stat_module.S_ISLNK(lstat.st_mode):
             self._stat = lstat  # not a symlink: following it changes nothing
+
+    @classmethod
+    def _from_listing(cls, vol: Volume, path: str, mode: int, raw: bytes) -> GlusterPathInfo:
+        """An info seeded by a listing entry: its lstat mode, and its struct stat as bytes
+        (made an ``os.stat_result`` only if ``stat()`` is asked; see ``dir.read_listing``)."""
+        info = _new_object(cls)
+        info._vol = vol
+        info._path = path
+        info._lmode = mode
+        info._lstat = raw
+        info._stat = None if stat_module.S_ISLNK(mode) else raw
+        return info
 
     def __repr__(self) -> str:
         return "<GlusterPath.info>"
@@ -62,10 +79,20 @@ class GlusterPathInfo:
             cached = self._lstat
             if cached is None:
                 cached = self._fetch(False)
+        if isinstance(cached, bytes):
+            return self._materialize(cached)
         if isinstance(cached, os.stat_result):
             return cached
-        assert cached is not None
+        assert isinstance(cached, Exception)
         raise cached
+
+    def _materialize(self, raw: bytes) -> os.stat_result:
+        """Turn the listing's raw struct stat into the cached ``os.stat_result``."""
+        st = stat_from_raw(raw)
+        self._lstat = st
+        if self._stat is raw:
+            self._stat = st
+        return st
 
     def _fetch(self, follow: bool) -> _Cached:
         vol = _volspec.ensure_mounted(self._vol)
@@ -80,11 +107,16 @@ class GlusterPathInfo:
             self._stat = result
         else:
             self._lstat = result
-            if isinstance(result, os.stat_result) and not stat_module.S_ISLNK(result.st_mode):
-                self._stat = result
+            if isinstance(result, os.stat_result):
+                self._lmode = result.st_mode
+                if not stat_module.S_ISLNK(result.st_mode):
+                    self._stat = result
         return result
 
     def _mode(self, follow: bool) -> int | None:
+        lmode = self._lmode
+        if lmode is not None and (not follow or not stat_module.S_ISLNK(lmode)):
+            return lmode  # the lstat's mode answers (the hot path of iterdir + is_file)
         try:
             return self.stat(follow_symlinks=follow).st_mode
         except VolumeNotMounted:

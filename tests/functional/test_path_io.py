@@ -116,6 +116,9 @@ def test_info_is_cached_and_seeded(gluster_tmp_path: GlusterPath) -> None:
     assert ld.info.is_symlink() and broken.info.is_symlink()
     assert not broken.info.exists() and broken.info.exists(follow_symlinks=False)
     assert f.info.stat().st_size == 1 and stat.S_ISLNK(ld.info.stat(follow_symlinks=False).st_mode)
+    # The listing's raw stat becomes the same os.stat_result the server gives, built once.
+    assert f.info.stat() == f.lstat() and f.info.stat() is f.info.stat(follow_symlinks=False)
+    assert ld.info.stat(follow_symlinks=False) == ld.lstat() and ld.info.stat() == d.stat()
     with pytest.raises(FileNotFoundError):
         broken.info.stat()
     f.unlink()

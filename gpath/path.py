@@ -161,7 +161,11 @@ class GlusterPath:
 
     def _vol(self) -> Volume:
         """The Volume for I/O (a volume reconnected after unpickling mounts itself here)."""
-        return _volspec.ensure_mounted(self._volume)
+        vol = self._volume
+        mount = vol._mount
+        if mount is not None and mount.handle.ptr is not None:  # mounted: the common case
+            return vol
+        return _volspec.ensure_mounted(vol)
 
     @classmethod
     def from_uri(cls, uri: str, volume: Volume | None = None) -> Self:
@@ -507,8 +511,7 @@ class GlusterPath:
 
     def stat(self, *, follow_symlinks: bool = True) -> os.stat_result:
         """The ``os.stat_result`` of this path (of a symlink itself without following)."""
-        vol = self._vol()
-        return vol.stat(self._path) if follow_symlinks else vol.lstat(self._path)
+        return self._vol()._stat(self._path, 1 if follow_symlinks else 0)
 
     def lstat(self) -> os.stat_result:
         """Like :meth:`stat`, but a symlink's own status."""

@@ -67,6 +67,36 @@ _gp_stat = lib.gp_stat
 _LIVE_MOUNTS: weakref.WeakSet[_Mount] = weakref.WeakSet()
 
 
+class _Children:
+    """What a mount has open (File, Dir, Glfd, buffered wrappers), held weakly.
+
+    A dict of weak references keyed by ``id()`` under one lock: every open and close
+    passes through here, and this costs a fraction of a ``WeakSet`` (whose methods are
+    Python code and whose references carry callbacks).  An object that died unclosed
+    leaves a dead reference behind until :meth:`drain`.
+    """
+
+    __slots__ = ("_refs", "_lock")
+
+    def __init__(self) -> None:
+        self._refs: dict[int, weakref.ref[Any]] = {}
+        self._lock = threading.Lock()
+
+    def replace(self, old: Any, new: Any) -> None:
+        """Drop *old* and add *new* in one step (either may be None)."""
+        with self._lock:
+            if old is not None:
+                self._refs.pop(id(old), None)
+            if new is not None:
+                self._refs[id(new)] = weakref.ref(new)
+
+    def drain(self) -> list[Any]:
+        """Remove and return everything still alive."""
+        with self._lock:
+            refs, self._refs = self._refs, {}
+        return [obj for obj in (ref() for ref in refs.values()) if obj is not None]
+
+
 class _Mount:
     """The C side of one mount: the glfs_t handle and everything opened through it.
 
@@ -76,8 +106,7 @@ class _Mount:
 
     def __init__(self, fs: Any) -> None:
         self.handle = CHandle(fs)
-        self.children: weakref.WeakSet[Any] = weakref.WeakSet()  # File, Dir, Glfd
-        self.children_lock = threading.Lock()
+        self.children = _Children()  # File, Dir, Glfd, buffered wrappers
         self.pid = os.getpid()
         _LIVE_MOUNTS.add(self)
 
@@ -96,10 +125,7 @@ class _Mount:
             return
         try:
             first_error: BaseException | None = None
-            with self.children_lock:
-                children = list(self.children)
-                self.children.clear()
-            for child in children:
+            for child in self.children.drain():
                 try:
                     child.close()
                 except Exception as exc:  # keep closing the others, report the first failure
@@ -460,15 +486,12 @@ class Volume:
             raise_oserror(path)
 
     def _register(self, child: Any) -> None:
-        mount = self._check_mounted()
-        with mount.children_lock:
-            mount.children.add(child)
+        self._check_mounted().children.replace(None, child)
 
     def _forget(self, child: Any) -> None:
         mount = self._mount
         if mount is not None:
-            with mount.children_lock:
-                mount.children.discard(child)
+            mount.children.replace(child, None)
 
     def _open_child(self, func: Callable[[Any], Any], path: Any, adopt: Callable[[Any], Any]) -> Any:
         """Open something: ``adopt(func(glfs_t))`` under one hold of the mount.
@@ -503,10 +526,7 @@ class Volume:
 
     def _adopt(self, raw: RawGlfd, file: File) -> None:
         """A File takes over a glfd: umount() now closes the File (flushing it) instead."""
-        mount = self._check_mounted()
-        with mount.children_lock:
-            mount.children.discard(raw)
-            mount.children.add(file)
+        self._check_mounted().children.replace(raw, file)
         raw.adopted = True
 
     # -- opening files and directories ----------------------------------------------------------
@@ -610,10 +630,7 @@ class Volume:
         result: Any = wrap(raw, mode, buffering, encoding, errors, newline)
         if result is not raw:
             # umount() must close the outermost layer, so buffered data is written first.
-            mount = self._check_mounted()
-            with mount.children_lock:
-                mount.children.discard(raw)
-                mount.children.add(result)
+            self._check_mounted().children.replace(raw, result)
         opened: IO[Any] = result
         return opened
 

@@ -44,8 +44,6 @@ DEFAULT_BUFFER_SIZE = 1024 * 1024
 READ_CHUNK = 4 * 1024 * 1024
 _READLINE_CHUNK = 8192
 _MAX_OFFSET = (1 << 63) - 1
-_glfs_lseek = lib.glfs_lseek
-_glfs_write = lib.glfs_write
 _LOCK_OWNER_LEN = 16
 # Lock owners: a random per-process prefix and a counter (unique within the process, which
 # is all the bricks need: they key locks by client and owner), without a syscall per open.
@@ -427,12 +425,12 @@ class File(io.RawIOBase):
         size = len(view)
         with self._lock:
             if size <= MAX_IO_CHUNK:  # the common case: one call, no pointer arithmetic
-                total = self._check_ok(self._call(_glfs_write, view, size, flags))
+                total = self._check_ok(self._call(lib.glfs_write, view, size, flags))
             else:
                 total = 0
             while total < size:
                 chunk = min(size - total, MAX_IO_CHUNK)
-                total += self._check_ok(self._call(_glfs_write, view + total, chunk, flags))
+                total += self._check_ok(self._call(lib.glfs_write, view + total, chunk, flags))
             if self._append:
                 # The server appends regardless of our offset; follow it to the real end.
                 self._check_ok(self._call(lib.glfs_lseek, 0, os.SEEK_END))
@@ -531,7 +529,7 @@ class File(io.RawIOBase):
             fd = self._handle.ptr
             if fd is None:
                 raise ClosedError()
-            ret: int = _glfs_lseek(fd, pos, how)
+            ret: int = lib.glfs_lseek(fd, pos, how)
         finally:
             lock.release()
         if ret < 0:

@@ -61,7 +61,6 @@ _KNOWN_OPEN_FLAGS = functools.reduce(
     operator.or_, (getattr(os, name) for name in dir(os) if name.startswith("O_")), 0
 )
 _LOG_TAIL_LINES = 12
-_gp_stat = lib.gp_stat
 
 # Live mounts, so a forked child can drop (never fini) handles that belong to its parent.
 _LIVE_MOUNTS: weakref.WeakSet[_Mount] = weakref.WeakSet()
@@ -732,7 +731,7 @@ class Volume:
             inflight.pop()
             raise VolumeNotMounted()
         try:
-            ret = _gp_stat(fs, cpath, follow, out)
+            ret = lib.gp_stat(fs, cpath, follow, out)
         finally:
             inflight.pop()
         if ret != 0:

@@ -517,11 +517,10 @@ class File(io.RawIOBase):
 
     def lseek(self, pos: int, how: int) -> int:
         """Set the file offset to *pos* relative to *how* and return the new offset."""
-        # The hot path of tell()/seek() (benchmarks/run.py, "trivial call"): an int too
-        # large for off_t is refused by cffi itself (OverflowError), and close() detaches
-        # the glfd under self._lock, so holding the lock keeps the glfd alive without
-        # CHandle.acquire()/release().
-        if pos.__class__ is not int:
+        # The hot path of tell()/seek() (benchmarks/run.py, "trivial call"): close()
+        # detaches the glfd under self._lock, so holding the lock keeps the glfd alive
+        # without CHandle.acquire()/release().
+        if pos.__class__ is not int or not -_MAX_OFFSET <= pos <= _MAX_OFFSET:
             pos = _offset_argument(pos, self)
         lock = self._lock
         lock.acquire()
@@ -718,10 +717,12 @@ def _unlock_all() -> Any:
 
 
 def _offset_argument(pos: Any, file: File) -> int:
-    """``lseek``'s *pos* when it is not a plain int: a bool or non-int is a TypeError."""
+    """``lseek``'s *pos* when it is not a plain int in range (checked before any C call)."""
     file._check_open()
     if isinstance(pos, bool) or not isinstance(pos, int):
         raise TypeError("pos must be an int")
+    if not -_MAX_OFFSET <= pos <= _MAX_OFFSET:
+        raise OverflowError("offset out of range")
     return int(pos)
 
 

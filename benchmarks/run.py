@@ -13,6 +13,9 @@ Implementations, each in a process of its own, interleaved A B C A B C ... per w
 ``gfapi-py``    libgfapi-python (PyPI ``gfapi`` 1.2) in its own venv with an import shim
 ``naive``       a naive single-threaded loop on gpath's low-level API (the baseline of the
                 tree targets only)
+``cffi``        bare calls through gpath's compiled cffi module, none of gpath's Python
+                around them (metadata and per-call rows only): the floor of any Python
+                binding built on cffi
 
 The volume ``gpath_bench`` (distribute, one brick) is created through the project's harness
 and deleted at the end (``--keep-volume`` keeps it).  Results: a table on stdout, JSON in
@@ -51,8 +54,8 @@ RESULTS = HERE / "results"
 DOCS = ROOT / "docs"
 VOLNAME = "gpath_bench"
 KIB, MIB = 1024, 1024 * 1024
-IMPLS = ("c", "gpath", "gpath.path", "fuse", "gfapi-py", "naive")
-PY_IMPLS = ("gpath", "gpath.path", "fuse", "gfapi-py", "naive")
+IMPLS = ("c", "gpath", "gpath.path", "fuse", "gfapi-py", "naive", "cffi")
+PY_IMPLS = ("gpath", "gpath.path", "fuse", "gfapi-py", "naive", "cffi")
 RUN_TIMEOUT = 300.0
 
 # ============================================================================================
@@ -241,6 +244,39 @@ class NaiveAdapter(GpathAdapter):
             self.copytree(d, f"{dst}/{os.path.basename(d)}")
 
 
+class CffiAdapter(GpathAdapter):
+    """Bare libgfapi calls through gpath's cffi module on a gpath mount: no argument checks,
+    no handle guard, no result objects.  What gpath adds is the gap between this and gpath."""
+
+    name = "cffi"
+
+    def __init__(self, host: str, volname: str, mnt: str | None) -> None:
+        super().__init__(host, volname, mnt)
+        from gpath._lowlevel import ffi, lib
+
+        self.ffi, self.lib = ffi, lib
+        self.fs = self.vol._mount.handle.ptr  # type: ignore[union-attr]
+        self.st = ffi.new("struct stat *")
+
+    def create(self, path: str, data: bytes) -> None:
+        lib = self.lib
+        fd = lib.glfs_creat(self.fs, path.encode(), os.O_WRONLY | os.O_TRUNC, 0o644)
+        if fd == self.ffi.NULL or lib.glfs_write(fd, data, len(data), 0) != len(data) or lib.glfs_close(fd):
+            raise OSError(self.ffi.errno, f"create {path}")
+
+    def stat(self, path: str) -> Any:
+        if self.lib.glfs_stat(self.fs, path.encode(), self.st):
+            raise OSError(self.ffi.errno, f"stat {path}")
+
+    def unlink(self, path: str) -> None:
+        if self.lib.glfs_unlink(self.fs, path.encode()):
+            raise OSError(self.ffi.errno, f"unlink {path}")
+
+    def seek_cur(self, f: Any) -> Callable[[], Any]:
+        lseek, fd = self.lib.glfs_lseek, f._handle.ptr
+        return lambda: lseek(fd, 0, os.SEEK_CUR)
+
+
 class FuseAdapter(Adapter):
     name = "fuse"
 
@@ -344,6 +380,7 @@ ADAPTERS: dict[str, type[Adapter]] = {
     "naive": NaiveAdapter,
     "fuse": FuseAdapter,
     "gfapi-py": GfapiAdapter,
+    "cffi": CffiAdapter,
 }
 
 
@@ -845,12 +882,15 @@ class Bench:
             self.c("mkdir", f"{r}/small-{impl}-{rnd}")
 
         n = self.nfiles
+        meta = basic + ("cffi",)
         self.measure("create+write 4K+close", "metadata", "create", {"n": n, "size": 4096},
-                     ["create", "$dir", n, 1, 4096], basic, per_run_args=sdir, setup=mkdir_small, unit="ops/s")
-        self.measure("stat", "metadata", "stat", {"n": n}, ["stat", "$dir", n, 1], basic,
+                     ["create", "$dir", n, 1, 4096], meta, per_run_args=sdir, setup=mkdir_small, unit="ops/s")
+        self.measure("stat", "metadata", "stat", {"n": n}, ["stat", "$dir", n, 1], meta,
                      per_run_args=sdir, unit="ops/s")
-        self.measure("unlink", "metadata", "unlink", {"n": n}, ["unlink", "$dir", n, 1], basic,
-                     per_run_args=sdir, cleanup=lambda i, k: self.c("rmtree", f"{r}/small-{i}-{k}"), unit="ops/s")
+        self.measure("unlink", "metadata", "unlink", {"n": n}, ["unlink", "$dir", n, 1], meta,
+                     per_run_args=sdir, cleanup=lambda i, k: self.c("rmtree", f"{r}/small-{i}-{k}"), unit="ops/s",
+                     note="cffi: bare glfs_* calls through gpath's compiled module, without gpath's Python "
+                          "(the floor of a cffi binding); also in the create/stat rows and the trivial call")
 
         # Listing a 20,000-entry directory --------------------------------------------------
         d20 = f"{data}/dir20k"
@@ -916,7 +956,7 @@ class Bench:
 
         # Per-call overhead ---------------------------------------------------------------------
         self.measure("trivial call (lseek CUR)", "overhead", "trivial", {"path": big, "n": 300_000},
-                     ["trivial", big, 3_000_000], basic, better="low", unit="us/call",
+                     ["trivial", big, 3_000_000], basic + ("cffi",), better="low", unit="us/call",
                      note="glfs_lseek(fd, 0, SEEK_CUR); fuse: os.lseek syscall")
 
         # Peak RSS --------------------------------------------------------------------------------
@@ -1114,7 +1154,9 @@ def targets(b: Bench) -> list[dict[str, Any]]:
         add(f"buf4k-{impl}", f"{impl}: buffered 4 KiB reads >= 1.0x FUSE",
             b.paired("buffered read 4K", impl, "fuse"), 1.0)
     for name in ("create+write 4K+close", "stat", "unlink"):
-        add(f"meta-{name}", f"gpath: {name} >= 0.95x C", b.paired(name, "gpath", "c"), 0.95)
+        floor = b.paired(name, "cffi", "c")
+        add(f"meta-{name}", f"gpath: {name} >= 0.95x C", b.paired(name, "gpath", "c"), 0.95,
+            detail="" if floor is None else f"bare cffi loop: {floor['median']:.2f}x C")
     lk = f"{b.listing // 1000}k"
     tk = f"{b.tree[0] * b.tree[1] / 1000:g}k"
     add("scandir", f"gpath: scandir {lk} >= 0.9x C readdirplus", b.paired(f"scandir+is_file {lk}", "gpath", "c"), 0.9)

@@ -481,7 +481,21 @@ class Volume:
 
     def _path_call(self, func: Callable[..., int], path: StrOrBytesPath, *args: Any) -> None:
         """Call a ``func(fs, path, ...) -> int`` operation, raising OSError on failure."""
-        if self._call(func, encode(path), *args) != 0:
+        cpath = encode(path)
+        mount = self._mount
+        if mount is None:
+            raise VolumeNotMounted()
+        inflight = mount.handle._inflight  # CHandle.acquire()/release(), inlined (hot path)
+        inflight.append(None)
+        fs = mount.handle.ptr
+        if fs is None:
+            inflight.pop()
+            raise VolumeNotMounted()
+        try:
+            ret = func(fs, cpath, *args)
+        finally:
+            inflight.pop()
+        if ret != 0:
             raise_oserror(path)
 
     def _register(self, child: Any) -> None:
@@ -715,27 +729,11 @@ class Volume:
         return self._stat(path, 0)
 
     def _stat(self, path: StrOrBytesPath, follow: int) -> os.stat_result:
-        # A hot path (every is_file()/exists() of a GlusterPath comes here), so _call() is
-        # inlined and the stat arrives packed (see _stat.stat_from_packed): each Python step
-        # here costs several times its warm price, because the round trip in between evicts
-        # the interpreter from the CPU caches (benchmarks/run.py, "stat").
-        cpath = encode(path)
+        # Every is_file()/exists() of a GlusterPath comes here: one C call fills the packed
+        # stat (see _stat.stat_from_packed), since each Python step costs several times its
+        # warm price between round trips (benchmarks/run.py, "stat").
         out = ffi.new("int64_t[]", STAT_FIELDS)
-        mount = self._mount
-        if mount is None:
-            raise VolumeNotMounted()
-        inflight = mount.handle._inflight  # CHandle.acquire()/release(), inlined
-        inflight.append(None)
-        fs = mount.handle.ptr
-        if fs is None:
-            inflight.pop()
-            raise VolumeNotMounted()
-        try:
-            ret = lib.gp_stat(fs, cpath, follow, out)
-        finally:
-            inflight.pop()
-        if ret != 0:
-            raise_oserror(path)
+        self._path_call(lib.gp_stat, path, follow, out)
         return stat_from_packed(ffi.unpack(out, STAT_FIELDS))
 
     def statvfs(self, path: StrOrBytesPath = "/") -> os.statvfs_result:

@@ -1100,27 +1100,27 @@ WHY = {
     "buf4k-": "gpath's buffered reader makes one synchronous 1 MiB glfs_read per MiB (it runs at raw "
               "1 MiB read speed); FUSE's kernel read-ahead keeps several reads in flight, which would "
               "need asynchronous read-ahead (glfs_pread_async) in gpath",
-    "meta-": "a systematic ~10% gap (measured for stat: a bare cffi loop of glfs_stat reaches "
-             "0.95x C, 4,527 vs 4,742 stat/s, gpath 0.88x, 4,163): its ~5 us of Python per call "
-             "(path encoding, ffi.new, os.stat_result) sits on the critical path of a round trip "
-             "whose client threads and brick share the same 2 cores",
+    "meta-": "a bare cffi loop (detail; the cffi rows) is the floor of a Python binding on this "
+             "stack; gpath's few us of Python per call (argument checks, the mount hold, the result "
+             "object) cost 10-15 us of CPU between round trips, which evict the interpreter from the "
+             "CPU caches (Analysis: the metadata gap)",
     "scandir": "per entry gpath copies only the name, mode and raw struct stat (DirEntry builds the "
                "os.stat_result and path on first use): ~0.97x C in isolation",
-    "threads-": "the client's epoll threads, the brick and the interpreter share 2 cores: C itself "
-                "gains only the factor shown from 8 threads, and gpath scales like C",
-    "iterdir-info": "one GlusterPath and GlusterPathInfo object per entry (gpath/path.py) cost "
-                    "more Python per entry than a DirEntry",
-    "iterdir": "GlusterPath.is_file() asks the server every time (pathlib semantics, documented in "
-               "gpath/path.py); iterdir()+info.is_file() uses the listing's stat (the variant row)",
+    "threads-": "C itself gains only the factor in the detail from 8 threads: the client's epoll "
+                "threads, the brick and the interpreter share 2 cores, and gpath scales like C",
+    "iterdir-info": "one GlusterPath and one lazily converted info per entry, against a DirEntry",
+    "iterdir": "pathlib's contract: is_file() returns up-to-date information (the 3.14 docs send "
+               "cached queries to Path.info), so each call is a glfs_stat, most of them a lookup round "
+               "trip; iterdir() + info.is_file(), the pathlib 3.14 idiom, is the variant row",
     "tree-rglob": "GlusterPath.rglob() walks on one thread (gpath/_glob.py) and the naive loop's "
                   "isdir() is answered by md-cache (primed by readdirplus), so both are bound by "
                   "the same readdirplus round trips; 2x needs a parallel walk (the previous full "
                   "run measured 3.2x, this one less: the shared machine)",
     "tree-": "8 worker threads on 2 cores and one brick: round trips overlap at most ~1.6-2x "
              "(compare C's own 8-thread create scaling)",
-    "overhead": "lseek is at 0.5-0.56 us per call against C's 0.03: a bare cffi call costs ~0.19 us "
-                "and File's lock (which keeps lseek from racing a multi-chunk read) ~0.2 us; the "
-                "previous full run measured 0.48 us above C",
+    "overhead": "File.lseek holds the File's offset lock (libgfapi's SEEK_CUR is an unlocked "
+                "read-modify-write of the glfd offset that a concurrent read would race) around a bare "
+                "cffi call (the cffi row)",
     "rss-": "libgfapi receives each read into its own buffer before copying it: reads go in 4 MiB "
             "pieces (gpath/file.py READ_CHUNK)",
     "life-": "",
@@ -1391,31 +1391,81 @@ mount-write-unmount-exit script 10.15 s; after: see the `umount` and
 
 ### Changes made in gpath because of this benchmark
 
-- `File.lseek()`/`tell()`: the handle bookkeeping is inlined: 1.06 us -> ~0.5 us per call
-  (a bare cffi call is ~0.19 us, the File lock ~0.2 us).
+- Trivial call, `File.lseek()`/`tell()`: 1.06 us -> ~0.36 us per call.  The handle
+  bookkeeping is inlined, and `close()` detaches the glfd under the File's offset lock, so
+  `lseek()` needs only that lock (which it needs anyway: libgfapi's `SEEK_CUR` is an
+  unlocked read-modify-write of the glfd offset).  A bare cffi call costs ~0.13 us.
+- stat: the C helper `gp_stat` (`gpath/_lowlevel/_build.py`) stats and packs the
+  `struct stat` into 16 integers; one `ffi.unpack()` and one tuple make the
+  `os.stat_result` (1.9 -> 0.9 us in a warm loop), with its float times computed as
+  CPython's `os.stat` computes them.
+- open: `gp_open` opens or exclusively creates, does the O_TRUNC `ftruncate` and sets the
+  File's lock owner in one C call; `fopen()`/`open_file()` build the File directly (no
+  intermediate Glfd); lock owners come from a per-process counter (no `getrandom` per
+  open); a `CHandle` is one lock (no Event and Condition per File); the mount tracks its
+  open objects in a dict of weak references instead of a `WeakSet`.  Main-thread CPU per
+  create+write+close, uncached: 250 -> ~195 us (C: ~127 us).
+- Listings: `GlusterPath.iterdir()`/`glob()` keep each entry's raw `struct stat`;
+  `info.is_*()` answer from its mode and `info.stat()` converts it on first use:
+  `iterdir()` + `info.is_file()` went from 0.82x to about 0.95x the low-level scandir loop.
 - Reads go in 4 MiB pieces (`READ_CHUNK`): libgfapi receives each read into a buffer of its
   own first, so 64 MiB pieces cost the file size + 64 MiB of peak RSS; 4 MiB pieces cost
   ~+20 MiB and read fastest.
 - `scandir()` entries keep only the name, mode and the raw `struct stat`; the
-  `os.stat_result` (~1.9 us) and the joined path are built on first use: 52k -> 67k
-  entries/s on 5,000 entries (C readdirplus: 69k).  `listdir()` no longer builds a stat
-  per entry at all: ~27k -> ~70k names/s (C readdir: ~65k).
+  `os.stat_result` and the joined path are built on first use: 52k -> 67k entries/s on
+  5,000 entries (C readdirplus: 69k).  `listdir()` builds no stat per entry at all:
+  ~27k -> ~70k names/s (C readdir: ~65k).
+
+### The metadata gap: where gpath's Python goes
+
+In a warm loop gpath's Python per operation is small (timeit: path encoding 0.3 us, the
+mount hold 0.2 us, the `os.stat_result` 0.9 us, opening a File ~5 us).  Between round trips
+it costs several times that.  Thread CPU time of the calling thread over 2,000 uncached
+stats: ~27 us per call for a bare cffi loop, ~40 us for `Volume.stat()`.  In a
+create+write+close loop `perf` counted three times the interpreter's samples
+(`_PyEval_EvalFrameDefault`, 181 -> 580 per 1,000 files) for Python that takes a few us
+warm: the libgfapi call path in between (a frame through about ten translators, 9 `getpid`
+and 8 `getgroups` syscalls per operation, hand-offs to the io-threads and epoll threads)
+evicts the interpreter from the CPU caches.  Syscalls were identical (strace), and there
+were no page faults.
+
+The `cffi` rows measure the floor of any Python binding on this stack: the same libgfapi
+calls from Python with nothing around them.  They reach 0.94-0.99x C in this page's run
+(0.93-0.97x in a shorter one); gpath stays 4-7 % below them.  That rest is the per-call work gpath promises: argument checks before C
+(a NUL byte or None never reaches libgfapi), the mount hold that keeps `umount()` from
+freeing the `glfs_t` under a running call, and real result objects.  Moving it into C
+would take a CPython extension beside the cffi binding.  gpath keeps a single binding.
+
+### is_file() on the paths of a listing
+
+`GlusterPath.is_file()` stats each time, as pathlib's does: the 3.14 pathlib documentation
+recommends the `is_*()` methods for up-to-date information and `Path.info` for answers
+cached from the listing.  libgfapi's md-cache (`performance.md-cache-timeout`, 1 s by default) can
+answer such a stat from the listing's readdirplus (~8 us measured right after a listing),
+but in this benchmark most calls cost a lookup round trip.  `p.info.is_file()` is the
+pathlib 3.14 idiom for "the type the listing saw", and it meets the 0.9x target.
 
 ### Run-to-run variation
 
-Earlier full runs on 2026-11-25 (16:29 and 16:54 UTC; the first timed gpath's lazy module
-imports into `mount`, both predate the `listdir()` change) agree on the structural results
-and differ on the noise-sensitive ones: gpath/C `readinto 1M` 0.93 then 0.80 (`read 1M`
-0.94 then 1.02: the same code), `stat` 0.67 then 0.84, `stat x8`/`x1` 3.1 then 1.9, `rglob`
-vs naive 3.2 then 1.5, trivial call 0.48 then 0.54 us above C.  A target counts as met here
-only if this page's run meets it.
+The targets that flip between full runs are those within a few per cent of their line.
+Two full runs of this code on 2026-11-25, started at 18:28 UTC (before the `cffi` rows
+existed) and at 18:52 UTC (this page): gpath `read 1M` 0.955 then 0.929 and `readinto 1M` 0.925 then
+0.991 (the same File code); gpath.path `readinto 1M` 0.972 then 0.931; rmtree against the
+naive loop 2.04 then 1.98; `stat` 0.88 then 0.93; `create` 0.87 both times; `unlink` 0.949
+then 0.938; the trivial call 0.40 us above C both times.  The 18:28 run met 19 of the 26
+targets, this one 16.  The last full run before these changes (17:22 UTC) met 16, with
+`create` at 0.81, `stat` at 0.80, the trivial call 0.54 us above C and `iterdir()` +
+`info.is_file()` at 0.82.  A target counts as met here only if this page's run meets it.
 
 ### Reading the numbers
 
 The machine is shared and has 2 cores; the brick, the client's threads and the benchmark
 share them.  Round trips dominate every small operation, so per-round ratios of the same
 code scatter by 10-20 % (compare `gpath` and `gpath.path`, which run the same File code for
-raw reads and writes).  FUSE reads drop the page cache of the file first
+raw reads and writes).  4 KiB writes are bimodal for every implementation: 50-300 MiB/s for
+the same C loop on the same kind of file, depending on whether write-behind's aggregation
+keeps up and on the brick still writing back the previous writer's data, so their medians
+over 5 rounds say little; no target rests on them.  FUSE reads drop the page cache of the file first
 (`posix_fadvise(DONTNEED)`); FUSE `stat` may still be answered by the kernel's attribute
 cache.  libgfapi-python's `fsync()` fails on GlusterFS >= 6 (its ctypes prototype predates
 the 6.0 signature change) and is recorded as a failure; its `umount()` is a plain

@@ -459,15 +459,21 @@ class Volume:
 
     # -- plumbing -----------------------------------------------------------------------------
 
+    def _acquire(self) -> tuple[CHandle, Any]:
+        """Begin a call on the mount: its handle (``release()`` it when done) and the glfs_t.
+
+        Until released, ``umount()`` waits instead of finalising the glfs_t under the call.
+        """
+        mount = self._mount
+        if mount is not None:
+            fs = mount.handle.acquire()
+            if fs is not None:
+                return mount.handle, fs
+        raise VolumeNotMounted()
+
     def _call(self, func: Callable[..., Any], *args: Any) -> Any:
         """Run ``func(glfs_t, *args)`` while the mount cannot be finalised under it."""
-        mount = self._mount
-        if mount is None:
-            raise VolumeNotMounted()
-        handle = mount.handle
-        fs = handle.acquire()
-        if fs is None:
-            raise VolumeNotMounted()
+        handle, fs = self._acquire()
         try:
             return func(fs, *args)
         finally:
@@ -514,19 +520,14 @@ class Volume:
         ``umount()`` either waits for the registration (and then closes the new handle
         itself) or refuses the call: a new handle is never closed after ``glfs_fini``.
         """
-        mount = self._mount
-        if mount is None:
-            raise VolumeNotMounted()
-        fs = mount.handle.acquire()
-        if fs is None:
-            raise VolumeNotMounted()
+        handle, fs = self._acquire()
         try:
             ptr = func(fs)
             if ptr == ffi.NULL:
                 raise_oserror(path)
             return adopt(ptr)
         finally:
-            mount.handle.release()
+            handle.release()
 
     def _register_glfd(self, ptr: Any, flags: int, path: Any) -> Glfd:
         raw = RawGlfd(CHandle(ptr), self, flags, path)
@@ -581,13 +582,7 @@ class Volume:
         """
         cpath = encode(path)
         owner = new_lock_owner()
-        mount = self._mount
-        if mount is None:
-            raise VolumeNotMounted()
-        handle = mount.handle
-        fs = handle.acquire()
-        if fs is None:
-            raise VolumeNotMounted()
+        handle, fs = self._acquire()
         # Held from the C open to registration, so umount() either waits for the File (and
         # closes it) or refuses this call: a new glfd is never left open after glfs_fini.
         try:

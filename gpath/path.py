@@ -817,9 +817,10 @@ class GlusterPath:
 
     # -- directories --------------------------------------------------------------------------
 
-    def _child(self, name: str, st: os.stat_result) -> Self:
+    def _child(self, name: str, mode: int, raw: bytes) -> Self:
+        """The path of a listing entry, its info seeded from the entry (see read_listing)."""
         path = self._path + name if self._path == "/" else self._path + "/" + name
-        return self._from_volume(self._volume, path, GlusterPathInfo(self._volume, path, st))
+        return self._from_volume(self._volume, path, GlusterPathInfo._from_listing(self._volume, path, mode, raw))
 
     def iterdir(self) -> Iterator[Self]:
         """The directory's entries (not ``.``/``..``), in any order, each with a seeded
@@ -891,7 +892,7 @@ class GlusterPath:
                 continue
             top, ancestors = item
             try:
-                entries = vol.listdir_with_stat(top._path)
+                entries = read_listing(vol, top._path)
             except OSError as exc:
                 if on_error is not None:
                     on_error(exc)
@@ -899,9 +900,9 @@ class GlusterPath:
             dirnames: list[str] = []
             filenames: list[str] = []
             subdirs: dict[str, tuple[GlusterPath, tuple[int, int] | None]] = {}
-            for name, lst in entries:
-                if follow_symlinks and stat_module.S_ISLNK(lst.st_mode):
-                    child = top._child(name, lst)
+            for name, mode, raw in entries:
+                if follow_symlinks and stat_module.S_ISLNK(mode):
+                    child = top._child(name, mode, raw)
                     if not child.info.is_dir():
                         filenames.append(name)
                         continue
@@ -910,9 +911,12 @@ class GlusterPath:
                         ident: tuple[int, int] | None = (cst.st_dev, cst.st_ino)
                     except OSError:
                         ident = None
-                elif stat_module.S_ISDIR(lst.st_mode):
-                    child = top._child(name, lst)
-                    ident = (lst.st_dev, lst.st_ino) if follow_symlinks else None
+                elif stat_module.S_ISDIR(mode):
+                    child = top._child(name, mode, raw)
+                    ident = None
+                    if follow_symlinks:
+                        lst = child.info.stat(follow_symlinks=False)  # the listing's, no round trip
+                        ident = (lst.st_dev, lst.st_ino)
                 else:
                     filenames.append(name)
                     continue

@@ -123,6 +123,9 @@ class Dir:
         if ret != 0:
             raise oserror(err or errno.EIO, self._path)
 
+    def _forget_in_child(self) -> None:
+        self._handle.forget()
+
     def __enter__(self) -> Dir:
         if self.closed:
             raise ClosedError("I/O operation on closed directory")

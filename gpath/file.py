@@ -86,6 +86,9 @@ class RawGlfd:
         if ret != 0:
             raise oserror(err or errno.EIO, self.path)
 
+    def _forget_in_child(self) -> None:
+        self.handle.forget()
+
     def __del__(self) -> None:
         # Dropped without ever being wrapped in a File: nobody else can close it.
         if not self.adopted and not self.handle.closed:
@@ -304,6 +307,11 @@ class File(io.RawIOBase):
         super().close()
         if ret != 0:
             raise oserror(err or errno.EIO, self._path)
+
+    def _forget_in_child(self) -> None:
+        """After fork, in the child: closed, without a C call (see volume._forget_mounts_in_child)."""
+        self._lock = threading.Lock()  # a thread of the parent may have held it at the fork
+        self._handle.forget()
 
     def __del__(self) -> None:
         handle = getattr(self, "_handle", None)  # absent if __init__ failed

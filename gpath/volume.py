@@ -15,6 +15,7 @@ from __future__ import annotations
 import atexit
 import errno
 import functools
+import io
 import math
 import operator
 import os
@@ -94,6 +95,31 @@ class _Children:
         with self._lock:
             refs, self._refs = self._refs, {}
         return [obj for obj in (ref() for ref in refs.values()) if obj is not None]
+
+    def forget_in_child(self) -> None:
+        """In a forked child: make everything inert, never touching the parent's C state.
+
+        Runs single-threaded right after ``fork()``, so it takes no lock (a thread of the
+        parent may have held it at the fork) and gives the child a fresh one.
+        """
+        refs, self._refs, self._lock = self._refs, {}, threading.Lock()
+        for ref in refs.values():
+            obj = ref()
+            if obj is not None:
+                _forget_in_child(obj)
+
+
+def _forget_in_child(obj: Any) -> None:
+    """Make a File, Dir or Glfd of the parent (or an io wrapper around a File) inert."""
+    for _ in range(3):  # TextIOWrapper -> Buffered* -> File
+        forget = getattr(obj, "_forget_in_child", None)
+        if forget is not None:
+            forget()
+            return
+        try:
+            obj = obj.buffer if isinstance(obj, io.TextIOWrapper) else obj.raw
+        except (AttributeError, ValueError):  # ValueError: a detached wrapper
+            return
 
 
 class _Mount:
@@ -212,8 +238,13 @@ def _register_exit_hook() -> None:
 
 
 def _forget_mounts_in_child() -> None:
+    """After ``fork()``, in the child: the parent's mounts and what is open on them are
+    unusable here (libgfapi's threads did not survive the fork; a C call would wait for
+    them forever), so every handle is dropped without a C call: the child sees unmounted
+    Volumes and closed Files, and the parent keeps using its own."""
     for mount in list(_LIVE_MOUNTS):
         mount.handle.forget()
+        mount.children.forget_in_child()
     _PENDING_FINI.clear()  # those threads belong to the parent
 
 

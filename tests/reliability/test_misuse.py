@@ -528,3 +528,60 @@ def test_rename_and_link_into_a_missing_directory(volname: str) -> None:
         "rename /file ok",
         "rename /todir/x ok",
     ])
+
+
+def test_fork_with_open_files() -> None:
+    # libgfapi's threads do not survive fork(): in the child every C call on the parent's
+    # mount would wait forever (closing an inherited File hung, before gpath forgot them).
+    # The child sees closed Files and unmounted Volumes; the parent carries on untouched.
+    run_child(
+        """
+        import faulthandler
+        vol = mount()
+        raw = vol.fopen("/misuse-fork", "wb")
+        raw.write(b"parent-")
+        text = vol.open_file("/misuse-fork-text", "w")
+        text.write("text")
+        d = vol.opendir("/")
+        glfd = vol.open("/misuse-fork", os.O_RDONLY)
+        pid = os.fork()
+        if pid == 0:
+            faulthandler.dump_traceback_later(30, exit=True)  # a hang fails the parent's check
+            seen = []
+            calls = {
+                "write": lambda: raw.write(b"child"), "tell": lambda: raw.tell(),
+                "stat": lambda: vol.stat("/"), "opendir": lambda: vol.opendir("/"),
+                "readdir": lambda: next(d), "close-text": text.close, "close-raw": raw.close,
+                "close-dir": d.close, "close-glfd": glfd.close, "umount": vol.umount,
+            }
+            for name, call in calls.items():
+                try:
+                    call()
+                    seen.append(name + ": ok")
+                except Exception as exc:
+                    seen.append(f"{name}: {type(exc).__name__}")
+            out("child:", ", ".join(seen), "mounted:", vol.mounted, "closed:", raw.closed)
+            sys.exit(0)  # a full interpreter exit: gpath's exit hook runs in the child too
+        _, status = os.waitpid(pid, 0)
+        out("child exit status:", status)
+        raw.write(b"after")
+        raw.close()
+        text.close()
+        d.close()
+        glfd.close()
+        with vol.fopen("/misuse-fork", "rb") as f:
+            out("data:", f.read())
+        with vol.open_file("/misuse-fork-text") as f:
+            out("text:", f.read())
+        vol.unlink("/misuse-fork")
+        vol.unlink("/misuse-fork-text")
+        os._exit(0)
+        """
+    ).check([
+        "child: write: ClosedError, tell: ClosedError, stat: VolumeNotMounted, opendir: VolumeNotMounted, "
+        "readdir: ClosedError, close-text: ok, close-raw: ok, close-dir: ok, close-glfd: ok, "
+        "umount: ok mounted: False closed: True",
+        "child exit status: 0",
+        "data: b'parent-after'",
+        "text: text",
+    ])

@@ -31,7 +31,7 @@ def test_closed_file_use_raises() -> None:
             "fchmod": lambda: f.fchmod(0o600), "dup": lambda: f.dup(),
             "fsetxattr": lambda: f.fsetxattr("user.a", b"b"), "lock": lambda: f.lock(),
             "fileno": lambda: f.fileno, "readable": lambda: f.readable(),
-            "iter": lambda: next(iter(f)), "enter": lambda: f.__enter__(),
+            "iter": lambda: next(iter(f)), "enter": lambda: f.__enter__(), "flush": lambda: f.flush(),
         }
         bad = []
         for name, call in calls.items():

@@ -1403,8 +1403,10 @@ mount-write-unmount-exit script 10.15 s; after: see the `umount` and
   File's lock owner in one C call; `fopen()`/`open_file()` build the File directly (no
   intermediate Glfd); lock owners come from a per-process counter (no `getrandom` per
   open); a `CHandle` is one lock (no Event and Condition per File); the mount tracks its
-  open objects in a dict of weak references instead of a `WeakSet`.  Main-thread CPU per
-  create+write+close, uncached: 250 -> ~195 us (C: ~127 us).
+  open objects in a dict of weak references instead of a `WeakSet`; `close()` skips
+  `io.IOBase.close()` (it only called `flush()` and set a flag a File never reads, ~12 us of
+  CPU per close between round trips).  Main-thread CPU per create+write+close, uncached:
+  250 -> ~185 us (C: ~127 us; the same calls from Python without gpath: ~135 us).
 - Listings: `GlusterPath.iterdir()`/`glob()` keep each entry's raw `struct stat`;
   `info.is_*()` answer from its mode and `info.stat()` converts it on first use:
   `iterdir()` + `info.is_file()` went from 0.82x to about 0.95x the low-level scandir loop.
@@ -1430,8 +1432,9 @@ evicts the interpreter from the CPU caches.  Syscalls were identical (strace), a
 were no page faults.
 
 The `cffi` rows measure the floor of any Python binding on this stack: the same libgfapi
-calls from Python with nothing around them.  They reach 0.94-0.99x C in this page's run
-(0.93-0.97x in a shorter one); gpath stays 4-7 % below them.  That rest is the per-call work gpath promises: argument checks before C
+calls from Python with nothing around them.  They reach 0.94-0.99x C; gpath stays 0-15 %
+below them, by an amount that changes from run to run (next section).  (libgfapi-python's
+`stat()` returns its ctypes structure as it is; gpath builds an `os.stat_result`.)  That rest is the per-call work gpath promises: argument checks before C
 (a NUL byte or None never reaches libgfapi), the mount hold that keeps `umount()` from
 freeing the `glfs_t` under a running call, and real result objects.  Moving it into C
 would take a CPython extension beside the cffi binding.  gpath keeps a single binding.
@@ -1448,14 +1451,26 @@ pathlib 3.14 idiom for "the type the listing saw", and it meets the 0.9x target.
 ### Run-to-run variation
 
 The targets that flip between full runs are those within a few per cent of their line.
-Two full runs of this code on 2026-11-25, started at 18:28 UTC (before the `cffi` rows
-existed) and at 18:52 UTC (this page): gpath `read 1M` 0.955 then 0.929 and `readinto 1M` 0.925 then
-0.991 (the same File code); gpath.path `readinto 1M` 0.972 then 0.931; rmtree against the
-naive loop 2.04 then 1.98; `stat` 0.88 then 0.93; `create` 0.87 both times; `unlink` 0.949
-then 0.938; the trivial call 0.40 us above C both times.  The 18:28 run met 19 of the 26
-targets, this one 16.  The last full run before these changes (17:22 UTC) met 16, with
-`create` at 0.81, `stat` at 0.80, the trivial call 0.54 us above C and `iterdir()` +
-`info.is_file()` at 0.82.  A target counts as met here only if this page's run meets it.
+Three full runs on 2026-11-25, started at 18:28, 18:52 and 19:34 UTC (this page).  The
+first had no `cffi` rows; before the last, `File.close()` got cheaper and
+`GlusterPath.walk()` started reading listings the way `iterdir()` does:
+
+| target | 18:28 | 18:52 | 19:34 |
+| --- | --- | --- | --- |
+| gpath read 1M | 0.955 | 0.929 | 0.883 |
+| gpath readinto 1M | 0.925 | 0.991 | 0.932 |
+| gpath.path read 1M | 0.935 | 0.928 | 0.907 |
+| gpath.path readinto 1M | 0.972 | 0.931 | 0.935 |
+| create+write+close (cffi floor) | 0.867 | 0.873 (0.94) | 0.845 (0.94) |
+| stat (cffi floor) | 0.882 | 0.930 (0.97) | 0.797 (0.94) |
+| unlink (cffi floor) | 0.949 | 0.938 (0.99) | 0.988 (0.99) |
+| rmtree vs naive loop | 2.04 | 1.98 | 1.94 |
+| trivial call, us above C | 0.40 | 0.40 | 0.37 |
+| targets met | 19 of 26 | 16 of 26 | 16 of 26 |
+
+The last full run before this round of changes (17:22 UTC) met 16, with `create` at 0.81,
+`stat` at 0.80, the trivial call 0.54 us above C and `iterdir()` + `info.is_file()` at
+0.82.  A target counts as met here only if this page's run meets it.
 
 ### Reading the numbers
 

@@ -519,19 +519,11 @@ class Volume:
     def _path_call(self, func: Callable[..., int], path: StrOrBytesPath, *args: Any) -> None:
         """Call a ``func(fs, path, ...) -> int`` operation, raising OSError on failure."""
         cpath = encode(path)
-        mount = self._mount
-        if mount is None:
-            raise VolumeNotMounted()
-        inflight = mount.handle._inflight  # CHandle.acquire()/release(), inlined (hot path)
-        inflight.append(None)
-        fs = mount.handle.ptr
-        if fs is None:
-            inflight.pop()
-            raise VolumeNotMounted()
+        handle, fs = self._acquire()
         try:
             ret = func(fs, cpath, *args)
         finally:
-            inflight.pop()
+            handle.release()
         if ret != 0:
             raise_oserror(path)
 

@@ -14,14 +14,15 @@ import pytest
 import gpath
 from gpath import File, Volume
 
+from _support import write_bytes
+
 DATA = b"0123456789abcdefghij"
 
 
 @pytest.fixture
 def path(volume: Volume, workdir: str) -> str:
     target = f"{workdir}/data.bin"
-    with volume.fopen(target, "wb") as f:
-        f.write(DATA)
+    write_bytes(volume, target, DATA)
     return target
 
 

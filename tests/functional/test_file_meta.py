@@ -15,14 +15,15 @@ import pytest
 
 from gpath import File, Volume
 
+from _support import write_bytes
+
 DATA = b"0123456789abcdefghij"
 
 
 @pytest.fixture
 def path(volume: Volume, workdir: str) -> str:
     target = f"{workdir}/meta.bin"
-    with volume.fopen(target, "wb") as f:
-        f.write(DATA)
+    write_bytes(volume, target, DATA)
     return target
 
 

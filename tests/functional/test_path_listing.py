@@ -34,17 +34,8 @@ TRAILING_STARSTAR = ["**", "dir1/**", "link_dir/**", "*/**", "empty/**", "missin
 TRAILING_SLASH = ["*/", "**/", "dir*/", "link_dir/", "a.txt/", "dir1/sub/", "**/sub/"]
 
 
-def build_local(root: pathlib.Path) -> None:
-    for name in FILES:
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(name)
-    for name in DIRS:
-        (root / name).mkdir()
-    for name, target in LINKS.items():
-        (root / name).symlink_to(target)
-
-
-def build_remote(root: GlusterPath) -> None:
+def build_tree(root: pathlib.Path | GlusterPath) -> None:
+    """The test tree, through the pathlib API both path types share."""
     for name in FILES:
         (root / name).parent.mkdir(parents=True, exist_ok=True)
         (root / name).write_text(name)
@@ -58,10 +49,10 @@ def build_remote(root: GlusterPath) -> None:
 def trees(gluster_tmp_path: GlusterPath, tmp_path: pathlib.Path) -> tuple[GlusterPath, pathlib.Path]:
     local = tmp_path / "tree"
     local.mkdir()
-    build_local(local)
+    build_tree(local)
     remote = gluster_tmp_path / "tree"
     remote.mkdir()
-    build_remote(remote)
+    build_tree(remote)
     return remote, local
 
 

@@ -319,9 +319,15 @@ class File(io.RawIOBase):
         self._lock = threading.Lock()  # a thread of the parent may have held it at the fork
         self._handle.forget()
 
+    def __enter__(self) -> File:
+        # io.IOBase's __enter__ asks the ``closed`` property, which asks the handle's.
+        if self._handle.ptr is None:
+            raise ClosedError()
+        return self
+
     def __del__(self) -> None:
         handle = getattr(self, "_handle", None)  # absent if __init__ failed
-        if handle is not None and not handle.closed:
+        if handle is not None and handle.ptr is not None:
             warnings.warn(f"unclosed gpath file {self._path!r}", ResourceWarning, stacklevel=2)
             try:
                 self.close()
@@ -438,13 +444,23 @@ class File(io.RawIOBase):
         view = ffi.from_buffer(data)
         size = len(view)
         with self._lock:
-            if size <= MAX_IO_CHUNK:  # the common case: one call, no pointer arithmetic
-                total = self._check_ok(self._call(lib.glfs_write, view, size, flags))
-            else:
-                total = 0
-            while total < size:
-                chunk = min(size - total, MAX_IO_CHUNK)
-                total += self._check_ok(self._call(lib.glfs_write, view + total, chunk, flags))
+            # As in lseek(): close() detaches the glfd under self._lock, so holding it keeps
+            # the glfd alive without CHandle.acquire()/release() (calls cost ~1 us each
+            # between round trips: docs/benchmarks.md, "The metadata gap").
+            fd = self._handle.ptr
+            if fd is None:
+                raise ClosedError()
+            total = 0
+            while True:
+                chunk = size - total
+                if chunk > MAX_IO_CHUNK:
+                    chunk = MAX_IO_CHUNK
+                ret: int = lib.glfs_write(fd, view + total if total else view, chunk, flags)
+                if ret < 0:
+                    raise_oserror(self._path)
+                total += ret
+                if total >= size:
+                    break
             if self._append:
                 # The server appends regardless of our offset; follow it to the real end.
                 self._check_ok(self._call(lib.glfs_lseek, 0, os.SEEK_END))

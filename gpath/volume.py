@@ -528,7 +528,10 @@ class Volume:
             raise_oserror(path)
 
     def _register(self, child: Any) -> None:
-        self._check_mounted().children.replace(None, child)
+        mount = self._mount  # (_check_mounted() inlined: this runs on every open)
+        if mount is None or mount.handle.ptr is None:
+            raise VolumeNotMounted()
+        mount.children.replace(None, child)
 
     def _forget(self, child: Any) -> None:
         mount = self._mount
@@ -595,21 +598,21 @@ class Volume:
         Modes are ``r w a x`` with optional ``+`` and ``b``/``t`` (both give bytes).
         :raises TypeError: *mode* is not a str.  :raises ValueError: *mode* is invalid.
         """
-        return self._open_file(path, mode, parse_mode(mode))
-
-    def _open_file(self, path: StrOrBytesPath, mode: str, parsed: OpenMode) -> File:
-        """Open a File in one C call (open, O_TRUNC fix-up, lock owner) and register it.
-
-        The hot path of every ``fopen``/``open_file``/``GlusterPath.open``: unlike
-        ``File(Volume.open(...))`` it makes no intermediate Glfd.
-        """
+        # The hot path of every fopen()/open_file()/GlusterPath.open(): one C call opens,
+        # fixes up O_TRUNC and sets the lock owner, and the File is built directly (no
+        # intermediate Glfd).  Kept flat on purpose: between round trips each Python call
+        # costs ~1 us of CPU (docs/benchmarks.md, "The metadata gap").
+        parsed = parse_mode(mode)
         cpath = encode(path)
         owner = new_lock_owner()
         handle, fs = self._acquire()
         # Held from the C open to registration, so umount() either waits for the File (and
         # closes it) or refuses this call: a new glfd is never left open after glfs_fini.
         try:
-            ptr = _open_glfd(fs, cpath, parsed.flags, 0o666, owner, path)
+            state = ffi.new("int *")
+            ptr = lib.gp_open(fs, cpath, parsed.flags, 0o666, owner, len(owner), state)
+            if ptr == ffi.NULL:
+                ptr = _open_failed(fs, cpath, parsed.flags, 0o666, owner, path, state)
             try:
                 return File._opened(self, CHandle(ptr), path, mode, parsed, owner)
             except VolumeNotMounted:  # umount() began meanwhile: close it while the mount lives
@@ -656,8 +659,7 @@ class Volume:
         ``BufferedRandom``, or with ``buffering=0`` the raw :class:`File`.  The default
         buffer is 1 MiB, so small sequential reads cost one round trip per MiB.
         """
-        parsed = parse_mode(mode)
-        raw = self._open_file(path, mode, parsed)
+        raw = self.fopen(path, mode)
         result: Any = wrap(raw, mode, buffering, encoding, errors, newline)
         if result is not raw:
             # umount() must close the outermost layer, so buffered data is written first.
@@ -1272,24 +1274,32 @@ _MAX_SYMLINK_HOPS = 40
 
 
 def _open_glfd(fs: Any, cpath: bytes, flags: int, mode: int, owner: bytes, path: Any) -> Any:
-    """``open(2)`` through ``gp_open``; also ``O_CREAT`` through a dangling symlink.
+    """``open(2)`` through ``gp_open`` (see :func:`_open_failed`), inside the mount's hold.
+
+    Returns the glfd (with *owner* as its lock owner if given) or raises ``OSError``.
+    """
+    state = ffi.new("int *")
+    ptr = lib.gp_open(fs, cpath, flags, mode, owner, len(owner), state)
+    return ptr if ptr != ffi.NULL else _open_failed(fs, cpath, flags, mode, owner, path, state)
+
+
+def _open_failed(
+    fs: Any, cpath: bytes, flags: int, mode: int, owner: bytes, path: Any, state: Any
+) -> Any:
+    """After ``gp_open`` returned NULL: raise its error, or follow a dangling symlink.
 
     libgfapi 10.3's ``glfs_creat`` through a symlink whose target does not exist creates
     a corrupt target on the brick (measured: on one brick it shares the symlink's gfid, on
     a distribute volume it has no gfid at all and the client can neither open nor delete
     it) and still answers ENOENT.  So ``gp_open`` creates with ``O_EXCL`` (which creates
     only where nothing exists) and opens an existing name without ``O_CREAT``; a dangling
-    symlink is followed here, the way the kernel follows it.  Also, ``O_EXCL`` on a
-    looping symlink answers EEXIST as the kernel does (libgfapi: ELOOP).
+    symlink (``*state == -1``) is followed here, the way the kernel follows it.  Also,
+    ``O_EXCL`` on a looping symlink answers EEXIST as the kernel does (libgfapi: ELOOP).
 
-    Called inside the mount's hold.  Returns the glfd (with *owner* as its lock owner if
-    given) or raises ``OSError``.
+    Called inside the mount's hold, with errno still that of the failed ``gp_open``.
+    Returns the glfd of a retried open or raises ``OSError``.
     """
-    state = ffi.new("int *")
     for _ in range(_MAX_SYMLINK_HOPS):
-        ptr = lib.gp_open(fs, cpath, flags, mode, owner, len(owner), state)
-        if ptr != ffi.NULL:
-            return ptr
         err = ffi.errno or errno.EIO
         if state[0] != -1:
             if err == errno.ELOOP and flags & os.O_EXCL and flags & os.O_CREAT:
@@ -1300,15 +1310,16 @@ def _open_glfd(fs: Any, cpath: bytes, flags: int, mode: int, owner: bytes, path:
         # Something is there, yet opening it finds nothing: a dangling symlink (or the
         # name was removed meanwhile: then simply try again).
         st = ffi.new("struct stat *")
-        if lib.glfs_lstat(fs, cpath, st) != 0 or not stat_module.S_ISLNK(st.st_mode):
-            continue
-        buf = ffi.new("char[]", _PATH_MAX + 1)
-        size = lib.glfs_readlink(fs, cpath, buf, _PATH_MAX)
-        if size < 0:
-            continue
-        target = ffi.unpack(buf, size)
-        # Absolute targets resolve inside the volume, as libgfapi resolves them.
-        cpath = target if target.startswith(b"/") else posixpath.join(posixpath.dirname(cpath), target)
+        if lib.glfs_lstat(fs, cpath, st) == 0 and stat_module.S_ISLNK(st.st_mode):
+            buf = ffi.new("char[]", _PATH_MAX + 1)
+            size = lib.glfs_readlink(fs, cpath, buf, _PATH_MAX)
+            if size >= 0:
+                target = ffi.unpack(buf, size)
+                # Absolute targets resolve inside the volume, as libgfapi resolves them.
+                cpath = target if target.startswith(b"/") else posixpath.join(posixpath.dirname(cpath), target)
+        ptr = lib.gp_open(fs, cpath, flags, mode, owner, len(owner), state)
+        if ptr != ffi.NULL:
+            return ptr
     raise oserror(errno.ELOOP, path)
 
 

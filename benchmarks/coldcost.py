@@ -1,0 +1,128 @@
+#!/usr/bin/env python3
+"""What gpath's Python costs per call when the CPU caches are cold, without a server's noise.
+
+    python benchmarks/coldcost.py [HOST VOLNAME]    # default: gpath.testing's gpath_single
+
+Between two round trips the calling thread's caches are refilled by libgfapi's translators,
+its epoll and io threads and the brick (same 2 cores), so the Python around a call costs
+several times its warm price.  Here the round trips are replaced by stub C functions and the
+eviction by an 8 MiB memory sweep before every call: the medians then repeat to ~10 %, and a
+change to the hot paths shows up in a minute instead of in a 25-minute benchmark run.
+
+Rows: ``bare`` is the same C calls from a plain Python function (the floor any binding pays),
+``gpath`` the public call.  The mount is real (the hold needs a live ``glfs_t``); no C call
+that reaches the server is made.  Not part of the test suite; see docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import time
+from typing import Any, Callable
+
+SWEEP = bytearray(8 * 1024 * 1024)
+SWEEP_SRC = bytes(len(SWEEP))
+ROUNDS, CALLS, WARM_CALLS = 3, 600, 20000
+PATH = "/coldcost/dir/f000123"
+
+
+def _cold(fn: Callable[[str], object]) -> float:
+    """Median us of one call made right after evicting the caches (memcpy of 8 MiB)."""
+    times = []
+    for _ in range(CALLS):
+        SWEEP[:] = SWEEP_SRC
+        t0 = time.perf_counter_ns()
+        fn(PATH)
+        times.append(time.perf_counter_ns() - t0)
+    return statistics.median(times) / 1000
+
+
+def _warm(fn: Callable[[str], object]) -> float:
+    t0 = time.perf_counter()
+    for _ in range(WARM_CALLS):
+        fn(PATH)
+    return (time.perf_counter() - t0) / WARM_CALLS * 1e6
+
+
+class _StubLib:
+    """gpath's compiled ``lib`` with the calls that would reach the server stubbed out."""
+
+    def __init__(self, real: Any, ffi: Any) -> None:
+        self._real = real
+        self._fd = ffi.cast("glfs_fd_t *", 0x1000)
+
+    def gp_open(self, fs: Any, path: bytes, flags: int, mode: int, owner: bytes, owner_len: int, state: Any) -> Any:
+        return self._fd
+
+    def glfs_write(self, fd: Any, buf: Any, size: int, flags: int) -> int:
+        return size
+
+    def glfs_close(self, fd: Any) -> int:
+        return 0
+
+    def gp_stat(self, fs: Any, path: bytes, follow: int, out: Any) -> int:
+        return 0
+
+    def glfs_unlink(self, fs: Any, path: bytes) -> int:
+        return 0
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._real, name)
+
+
+def main() -> None:
+    host, volname = (sys.argv[1], sys.argv[2]) if len(sys.argv) == 3 else ("127.0.0.1", "gpath_single")
+    import gpath.file
+    import gpath.volume
+    from gpath import Volume
+    from gpath._lowlevel import ffi, lib
+
+    vol = Volume(host, volname)
+    vol.mount(timeout=60)
+    stub = _StubLib(lib, ffi)
+    data = b"x" * 4096
+    out = ffi.new("int64_t[]", 16)
+    fs = ffi.NULL
+
+    def bare_create(path: str) -> None:
+        fd = stub.gp_open(fs, path.encode(), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666, b"", 0, ffi.NULL)
+        if stub.glfs_write(fd, data, 4096, 0) != 4096 or stub.glfs_close(fd):
+            raise OSError
+
+    def gpath_create(path: str) -> None:
+        with vol.fopen(path, "wb") as f:
+            f.write(data)
+
+    def bare_stat(path: str) -> None:
+        if stub.gp_stat(fs, path.encode(), 1, out):
+            raise OSError
+
+    def bare_unlink(path: str) -> None:
+        if stub.glfs_unlink(fs, path.encode()):
+            raise OSError
+
+    rows: list[tuple[str, Callable[[str], object], Callable[[str], object]]] = [
+        ("create+write 4K+close", bare_create, gpath_create),
+        ("stat", bare_stat, vol.stat),
+        ("unlink", bare_unlink, vol.unlink),
+    ]
+    gpath.volume.lib = gpath.file.lib = stub  # type: ignore[attr-defined]
+    try:
+        cold: dict[tuple[str, str], list[float]] = {}
+        for _ in range(ROUNDS):  # interleaved, as the main benchmark does
+            for name, bare, real in rows:
+                for impl, fn in (("bare", bare), ("gpath", real)):
+                    cold.setdefault((name, impl), []).append(_cold(fn))
+        print(f"{'operation':<24}{'impl':<8}{'cold us':>9}{'warm us':>9}")
+        for name, bare, real in rows:
+            for impl, fn in (("bare", bare), ("gpath", real)):
+                print(f"{name:<24}{impl:<8}{min(cold[(name, impl)]):>9.2f}{_warm(fn):>9.2f}")
+    finally:
+        gpath.volume.lib = gpath.file.lib = lib  # type: ignore[attr-defined]
+    vol.umount()
+
+
+if __name__ == "__main__":
+    main()

@@ -62,7 +62,7 @@ class _StubLib:
     def glfs_close(self, fd: Any) -> int:
         return 0
 
-    def gp_stat(self, fs: Any, path: bytes, follow: int, out: Any) -> int:
+    def gp_stat(self, mount: Any, path: bytes, size: int, follow: int, out: Any) -> int:
         return 0
 
     def glfs_unlink(self, fs: Any, path: bytes) -> int:
@@ -96,7 +96,8 @@ def main() -> None:
             f.write(data)
 
     def bare_stat(path: str) -> None:
-        if stub.gp_stat(fs, path.encode(), 1, out):
+        cpath = path.encode()
+        if stub.gp_stat(fs, cpath, len(cpath), 1, out):
             raise OSError
 
     def bare_unlink(path: str) -> None:

@@ -4,7 +4,8 @@ libgfapi frees a handle in ``glfs_close``/``glfs_closedir``/``glfs_fini`` and an
 it reads freed memory.  Every call therefore goes through a :class:`CHandle`: it counts the
 calls in flight, and :meth:`CHandle.detach` stops new calls and waits for the running ones
 before handing the pointer back, exactly once, for the final C close.  The counting uses
-``list.append``/``list.pop`` (atomic under the GIL) so the hot path takes no lock.
+``list.append``/``list.pop`` (atomic under the GIL) so the hot path takes no lock.  A mount's
+``glfs_t`` has a :class:`MountHandle` instead, whose count C helpers can keep without Python.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from __future__ import annotations
 import threading
 import time
 from typing import Any, Callable
+
+from gpath._lowlevel import ffi, lib
 
 
 class CHandle:
@@ -74,3 +77,28 @@ class CHandle:
         """Drop the pointer without closing it (a forked child must not touch the parent's)."""
         self.ptr = None
         self._closing = threading.Lock()  # the parent's thread that held it does not exist here
+
+
+class MountHandle(CHandle):
+    """A mount's ``glfs_t *``: a :class:`CHandle` whose C helpers may also hold it.
+
+    Python callers hold it as any CHandle (:meth:`acquire`, :attr:`release`).  C helpers
+    such as ``gp_stat`` count themselves in the ``gp_mount_t`` at :attr:`c` instead, with no
+    Python around the call.  :meth:`detach` waits for both kinds of call.
+    """
+
+    __slots__ = ("c",)
+
+    def __init__(self, ptr: Any) -> None:
+        super().__init__(ptr)
+        self.c: Any = ffi.new("gp_mount_t *", {"fs": ptr})
+
+    def detach(self) -> Any:
+        ptr = super().detach()
+        if ptr is not None:
+            lib.gp_close_wait(self.c)  # refuses C callers, waits for them (GIL released)
+        return ptr
+
+    def forget(self) -> None:
+        super().forget()
+        self.c.closed = 1

@@ -3,39 +3,40 @@
 from __future__ import annotations
 
 import os
+import struct
 from typing import Any
 
 from gpath._lowlevel import ffi, lib
 
 _NS = 1_000_000_000
 
+#: os.stat_result's 19 fields in the order and types gp_pack_stat() writes them (see
+#: _lowlevel/_build.py): one unpack_from() gives the tuple os.stat_result takes.
+STAT_LAYOUT = struct.Struct("=qQQqqqqqqqdddqqqqqQ")
+# ... followed by the three tv_nsec, read only when a *_ns total overflowed 64 bits.
+_NSEC = struct.Struct("=3q")
+#: Bytes of the buffer gp_pack_stat()/gp_stat()/gp_fstat() fill.
+STAT_BUFFER_SIZE = STAT_LAYOUT.size + _NSEC.size
+unpack_stat = STAT_LAYOUT.unpack_from
+_ST_NS = 13  # index of st_atime_ns in the layout (then mtime, ctime); the seconds are at 7
 
-#: Length of the int64 array gp_pack_stat() fills (see _lowlevel/_build.py for the order).
-STAT_FIELDS = 16
-_U64 = (1 << 64) - 1
 
+def stat_from_buffer(buf: bytearray, overflow: int = 0) -> os.stat_result:
+    """The ``os.stat_result`` in a buffer ``gp_pack_stat`` filled (*overflow*: its result).
 
-def stat_from_packed(v: list[int]) -> os.stat_result:
-    """Return an ``os.stat_result`` from the 16 integers of ``gp_pack_stat``.
-
-    The 19-item sequence is ``os.stat_result``'s full Linux layout: the 10 visible fields,
-    then float times, ``*_ns`` times, blksize, blocks and rdev.  Floats are computed as
-    CPython's ``os.stat`` computes them (``sec + nsec * 1e-9``).
+    The hot paths call ``os.stat_result(unpack_stat(buf))`` themselves when *overflow* is 0.
     """
-    mode, ino, dev, nlink, uid, gid, size, at, an, mt, mn, ct, cn, blksize, blocks, rdev = v
-    return os.stat_result((
-        mode, ino & _U64, dev & _U64, nlink, uid, gid, size, at, mt, ct,
-        at + an * 1e-9, mt + mn * 1e-9, ct + cn * 1e-9,
-        at * _NS + an, mt * _NS + mn, ct * _NS + cn,
-        blksize, blocks, rdev & _U64,
-    ))
+    fields = unpack_stat(buf)
+    if overflow:  # a time beyond 1677-2262: the *_ns totals from the seconds and tv_nsec
+        nsec = _NSEC.unpack_from(buf, STAT_LAYOUT.size)
+        fields = (*fields[:_ST_NS], *(fields[7 + i] * _NS + nsec[i] for i in range(3)), *fields[_ST_NS + 3:])
+    return os.stat_result(fields)
 
 
 def stat_result(st: Any) -> os.stat_result:
     """Return an ``os.stat_result`` (with ``st_*_ns``) for a cffi ``struct stat``."""
-    out = ffi.new("int64_t[]", STAT_FIELDS)
-    lib.gp_pack_stat(st, out)
-    return stat_from_packed(ffi.unpack(out, STAT_FIELDS))
+    buf = bytearray(STAT_BUFFER_SIZE)
+    return stat_from_buffer(buf, lib.gp_pack_stat(st, ffi.from_buffer(buf)))
 
 
 def stat_from_raw(raw: bytes) -> os.stat_result:

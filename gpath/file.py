@@ -25,7 +25,7 @@ from gpath import _buffers, _xattr
 from gpath._handle import CHandle
 from gpath._lowlevel import ffi, lib, require_symbol
 from gpath._modes import OpenMode, flags_access, parse_mode
-from gpath._stat import STAT_FIELDS, stat_from_packed, to_id, to_timespec_pair
+from gpath._stat import STAT_BUFFER_SIZE, stat_from_buffer, to_id, to_timespec_pair
 from gpath.errors import ClosedError, oserror, raise_oserror
 
 if TYPE_CHECKING:
@@ -572,9 +572,8 @@ class File(io.RawIOBase):
         return self._fstat()
 
     def _fstat(self) -> os.stat_result:
-        out = ffi.new("int64_t[]", STAT_FIELDS)
-        self._check_ok(self._call(lib.gp_fstat, out))
-        return stat_from_packed(ffi.unpack(out, STAT_FIELDS))
+        buf = bytearray(STAT_BUFFER_SIZE)
+        return stat_from_buffer(buf, self._check_ok(self._call(lib.gp_fstat, ffi.from_buffer(buf))))
 
     def fgetsize(self) -> int:
         """Return the file size in bytes (from fstat)."""

@@ -30,16 +30,16 @@ import uuid
 import warnings
 import weakref
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import IO, TYPE_CHECKING, Any, AnyStr, Literal, overload
+from typing import IO, TYPE_CHECKING, Any, AnyStr, Literal, NoReturn, overload
 
 from typing_extensions import Buffer, Self
 
 from gpath import _shutil, _xattr
-from gpath._fspath import StrOrBytesPath, decode_like, encode, encode_name, wants_bytes
-from gpath._handle import CHandle
+from gpath._fspath import FS_ENCODING, FS_ERRORS, StrOrBytesPath, decode_like, encode, encode_name, wants_bytes
+from gpath._handle import CHandle, MountHandle
 from gpath._lowlevel import ffi, lib, require_symbol
-from gpath._modes import OpenMode, parse_mode
-from gpath._stat import STAT_FIELDS, stat_from_packed, statvfs_result, to_id, to_timespec_pair
+from gpath._modes import parse_mode
+from gpath._stat import STAT_BUFFER_SIZE, stat_from_buffer, statvfs_result, to_id, to_timespec_pair, unpack_stat
 from gpath.dir import Dir, DirEntry, ScandirIterator
 from gpath.errors import (
     InvalidArgumentError,
@@ -130,7 +130,7 @@ class _Mount:
     """
 
     def __init__(self, fs: Any) -> None:
-        self.handle = CHandle(fs)
+        self.handle = MountHandle(fs)
         self.children = _Children()  # File, Dir, Glfd, buffered wrappers
         self.pid = os.getpid()
         _LIVE_MOUNTS.add(self)
@@ -490,7 +490,7 @@ class Volume:
 
     # -- plumbing -----------------------------------------------------------------------------
 
-    def _acquire(self) -> tuple[CHandle, Any]:
+    def _acquire(self) -> tuple[MountHandle, Any]:
         """Begin a call on the mount: its handle (``release()`` it when done) and the glfs_t.
 
         Until released, ``umount()`` waits instead of finalising the glfs_t under the call.
@@ -749,12 +749,20 @@ class Volume:
         return self._stat(path, 0)
 
     def _stat(self, path: StrOrBytesPath, follow: int) -> os.stat_result:
-        # Every is_file()/exists() of a GlusterPath comes here: one C call fills the packed
-        # stat (see _stat.stat_from_packed), since each Python step costs several times its
-        # warm price between round trips (benchmarks/run.py, "stat").
-        out = ffi.new("int64_t[]", STAT_FIELDS)
-        self._path_call(lib.gp_stat, path, follow, out)
-        return stat_from_packed(ffi.unpack(out, STAT_FIELDS))
+        # Every stat()/exists() and GlusterPath.is_file() comes here.  Kept flat: between
+        # round trips each Python step costs ~1 us of CPU (benchmarks/coldcost.py), so one C
+        # call checks the path as encode() does, holds the mount and fills the packed stat.
+        mount = self._mount
+        if mount is None:
+            raise VolumeNotMounted()
+        cpath = path.encode(FS_ENCODING, FS_ERRORS) if path.__class__ is str else encode(path)
+        buf = bytearray(STAT_BUFFER_SIZE)
+        ret = lib.gp_stat(mount.handle.c, cpath, len(cpath), follow, ffi.from_buffer(buf))
+        if ret != 0:
+            if ret > 0:
+                return stat_from_buffer(buf, ret)
+            _raise_gp_error(ret, path)
+        return os.stat_result(unpack_stat(buf))
 
     def statvfs(self, path: StrOrBytesPath = "/") -> os.statvfs_result:
         """Return ``os.statvfs_result`` for the volume (*path* is any path on it)."""
@@ -1271,6 +1279,15 @@ def _directory_error(vol: Volume, cpath: bytes) -> int:
 
 # How many symlinks _open_glfd() follows before ELOOP (the kernel's MAXSYMLINKS).
 _MAX_SYMLINK_HOPS = 40
+
+
+def _raise_gp_error(ret: int, path: Any) -> NoReturn:
+    """Raise for a failed gp_* helper that checks its path and holds the mount itself."""
+    if ret == lib.GP_NOT_MOUNTED:
+        raise VolumeNotMounted()
+    if ret == lib.GP_EMBEDDED_NUL:
+        raise ValueError("embedded null byte")
+    raise_oserror(path)
 
 
 def _open_glfd(fs: Any, cpath: bytes, flags: int, mode: int, owner: bytes, path: Any) -> Any:

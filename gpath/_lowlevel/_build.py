@@ -67,7 +67,9 @@ def _preamble() -> str:
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdint.h>
 #include <string.h>
 #include <unistd.h>
@@ -107,47 +109,139 @@ static int gp_readdirplus_batch(glfs_fd_t *fd, struct stat *stats, struct dirent
     return count;
 }}
 
-/* A struct stat as 16 int64 values, in the order gpath._stat.stat_from_packed() expects:
-   mode ino dev nlink uid gid size atime atime_ns mtime mtime_ns ctime ctime_ns blksize
-   blocks rdev.  Reading 16 integers with one ffi.unpack() costs Python a fraction of
-   walking the struct field by field.  (ino/dev/rdev are unsigned: Python masks them.) */
-static void gp_pack_stat(const struct stat *st, int64_t *out)
+/* A struct stat as os.stat_result's 19 fields (the 10 visible ones, float times, *_ns
+   times, blksize, blocks, rdev; gpath._stat.STAT_LAYOUT), then the three tv_nsec: Python
+   makes the os.stat_result from one struct.unpack_from() of this buffer.  Float times are
+   computed as CPython's os.stat computes them.  Returns 0, or 1 if a *_ns total does not
+   fit in 64 bits (a time beyond the years 1677-2262): Python then recomputes those. */
+struct gp_stat_fields {{
+    int64_t mode;
+    uint64_t ino, dev;
+    int64_t nlink, uid, gid, size, atime, mtime, ctime;
+    double atime_f, mtime_f, ctime_f;
+    int64_t atime_ns, mtime_ns, ctime_ns, blksize, blocks;
+    uint64_t rdev;
+    int64_t atime_nsec, mtime_nsec, ctime_nsec;
+}};
+
+static int gp_time_ns(const struct timespec *ts, int64_t *ns)
 {{
-    out[0] = st->st_mode;
-    out[1] = (int64_t)st->st_ino;
-    out[2] = (int64_t)st->st_dev;
-    out[3] = st->st_nlink;
-    out[4] = st->st_uid;
-    out[5] = st->st_gid;
-    out[6] = st->st_size;
-    out[7] = st->st_atim.tv_sec;
-    out[8] = st->st_atim.tv_nsec;
-    out[9] = st->st_mtim.tv_sec;
-    out[10] = st->st_mtim.tv_nsec;
-    out[11] = st->st_ctim.tv_sec;
-    out[12] = st->st_ctim.tv_nsec;
-    out[13] = st->st_blksize;
-    out[14] = st->st_blocks;
-    out[15] = (int64_t)st->st_rdev;
+    int64_t scaled;
+    return __builtin_mul_overflow((int64_t)ts->tv_sec, (int64_t)1000000000, &scaled) ||
+           __builtin_add_overflow(scaled, (int64_t)ts->tv_nsec, ns);
 }}
 
-/* glfs_stat/glfs_lstat straight into the packed form: one C call per Volume.stat(). */
-static int gp_stat(glfs_t *fs, const char *path, int follow, int64_t *out)
+static int gp_pack_stat(const struct stat *st, void *buf)
+{{
+    struct gp_stat_fields f;
+    int overflow = 0;
+    f.mode = st->st_mode;
+    f.ino = st->st_ino;
+    f.dev = st->st_dev;
+    f.nlink = st->st_nlink;
+    f.uid = st->st_uid;
+    f.gid = st->st_gid;
+    f.size = st->st_size;
+    f.atime = st->st_atim.tv_sec;
+    f.mtime = st->st_mtim.tv_sec;
+    f.ctime = st->st_ctim.tv_sec;
+    f.atime_f = (double)st->st_atim.tv_sec + (double)st->st_atim.tv_nsec * 1e-9;
+    f.mtime_f = (double)st->st_mtim.tv_sec + (double)st->st_mtim.tv_nsec * 1e-9;
+    f.ctime_f = (double)st->st_ctim.tv_sec + (double)st->st_ctim.tv_nsec * 1e-9;
+    overflow |= gp_time_ns(&st->st_atim, &f.atime_ns);
+    overflow |= gp_time_ns(&st->st_mtim, &f.mtime_ns);
+    overflow |= gp_time_ns(&st->st_ctim, &f.ctime_ns);
+    f.blksize = st->st_blksize;
+    f.blocks = st->st_blocks;
+    f.rdev = st->st_rdev;
+    f.atime_nsec = st->st_atim.tv_nsec;
+    f.mtime_nsec = st->st_mtim.tv_nsec;
+    f.ctime_nsec = st->st_ctim.tv_nsec;
+    memcpy(buf, &f, sizeof f);
+    return overflow;
+}}
+
+static int gp_stat_buffer_size(void)
+{{
+    return (int)sizeof(struct gp_stat_fields);
+}}
+
+/* A mount's glfs_t and the number of calls running on it (gpath._handle.MountHandle).
+   The count lives here so that a helper like gp_stat holds the mount with no Python
+   around it: unmounting sets `closed`, then waits for `inflight` to reach 0 before
+   glfs_fini.  Sequentially consistent: an entering call either sees `closed` or is
+   seen by the waiter. */
+typedef struct {{
+    glfs_t *fs;
+    long inflight;
+    int closed;
+}} gp_mount_t;
+
+#define GP_NOT_MOUNTED (-2)
+#define GP_EMBEDDED_NUL (-3)
+
+static glfs_t *gp_enter(gp_mount_t *m)
+{{
+    __atomic_add_fetch(&m->inflight, 1, __ATOMIC_SEQ_CST);
+    if (__atomic_load_n(&m->closed, __ATOMIC_SEQ_CST)) {{
+        __atomic_sub_fetch(&m->inflight, 1, __ATOMIC_SEQ_CST);
+        return NULL;
+    }}
+    return m->fs;
+}}
+
+static void gp_leave(gp_mount_t *m)
+{{
+    __atomic_sub_fetch(&m->inflight, 1, __ATOMIC_SEQ_CST);
+}}
+
+/* Refuse new calls, then wait for the running ones (cffi has released the GIL). */
+static void gp_close_wait(gp_mount_t *m)
+{{
+    __atomic_store_n(&m->closed, 1, __ATOMIC_SEQ_CST);
+    while (__atomic_load_n(&m->inflight, __ATOMIC_SEQ_CST) > 0)
+        usleep(100);
+}}
+
+/* The checks of gpath._fspath.encode() on a path of len bytes, in the same order:
+   GP_EMBEDDED_NUL, or -1 with errno ENOENT (empty) or ENAMETOOLONG. */
+static int gp_check_path(const char *path, size_t len)
+{{
+    if (strlen(path) != len)
+        return GP_EMBEDDED_NUL;
+    if (len == 0) {{
+        errno = ENOENT;
+        return -1;
+    }}
+    if (len >= PATH_MAX) {{
+        errno = ENAMETOOLONG;
+        return -1;
+    }}
+    return 0;
+}}
+
+/* Volume.stat()/lstat() in one C call: check the path, hold the mount, stat, pack.
+   Returns gp_pack_stat's 0 or 1, or -1 with errno set, GP_NOT_MOUNTED, GP_EMBEDDED_NUL. */
+static int gp_stat(gp_mount_t *m, const char *path, size_t len, int follow, void *out)
 {{
     struct stat st;
-    int ret = follow ? glfs_stat(fs, path, &st) : glfs_lstat(fs, path, &st);
-    if (ret == 0)
-        gp_pack_stat(&st, out);
-    return ret;
+    glfs_t *fs;
+    int ret = gp_check_path(path, len);
+    if (ret != 0)
+        return ret;
+    fs = gp_enter(m);
+    if (fs == NULL)
+        return GP_NOT_MOUNTED;
+    ret = follow ? glfs_stat(fs, path, &st) : glfs_lstat(fs, path, &st);
+    gp_leave(m);
+    return ret == 0 ? gp_pack_stat(&st, out) : ret;
 }}
 
-static int gp_fstat(glfs_fd_t *fd, int64_t *out)
+static int gp_fstat(glfs_fd_t *fd, void *out)
 {{
     struct stat st;
     int ret = glfs_fstat(fd, &st);
-    if (ret == 0)
-        gp_pack_stat(&st, out);
-    return ret;
+    return ret == 0 ? gp_pack_stat(&st, out) : ret;
 }}
 
 /* The C part of Volume.open(): open, or create without following a dangling symlink,
@@ -257,7 +351,7 @@ def make_ffi() -> FFI:
         ],
         libraries=[flag[2:] for flag in libs if flag.startswith("-l")],
         library_dirs=[flag[2:] for flag in libs if flag.startswith("-L")],
-        extra_compile_args=["-O2", "-Wno-unused-function"],
+        extra_compile_args=["-O2", "-Wno-unused-function", "-ffp-contract=off"],  # floats as CPython
     )
     return ffibuilder
 

@@ -196,8 +196,19 @@ void glfs_seekdir(glfs_fd_t *fd, long offset);
 int gp_symbol_present(int index);
 int gp_readdirplus_batch(glfs_fd_t *fd, struct stat *stats, struct dirent *entries, int max);
 int gp_disconnect(glfs_t *fs);
-void gp_pack_stat(const struct stat *st, int64_t *out);
-int gp_stat(glfs_t *fs, const char *path, int follow, int64_t *out);
-int gp_fstat(glfs_fd_t *fd, int64_t *out);
+int gp_pack_stat(const struct stat *st, void *buf);
+int gp_stat_buffer_size(void);
+typedef struct {
+    glfs_t *fs;
+    long inflight;
+    int closed;
+} gp_mount_t;
+#define GP_NOT_MOUNTED ...
+#define GP_EMBEDDED_NUL ...
+glfs_t *gp_enter(gp_mount_t *m);
+void gp_leave(gp_mount_t *m);
+void gp_close_wait(gp_mount_t *m);
+int gp_stat(gp_mount_t *m, const char *path, size_t len, int follow, void *out);
+int gp_fstat(glfs_fd_t *fd, void *out);
 glfs_fd_t *gp_open(glfs_t *fs, const char *path, int flags, mode_t mode, const char *owner,
                    int owner_len, int *state);

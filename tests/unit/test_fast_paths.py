@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
+import threading
 
 import pytest
 
 from gpath._fspath import encode
-from gpath._lowlevel import ffi
+from gpath._handle import MountHandle
+from gpath._lowlevel import ffi, lib
 from gpath._modes import _PARSED, parse_mode
-from gpath._stat import stat_from_raw, stat_result
+from gpath._stat import STAT_BUFFER_SIZE, stat_from_raw, stat_result
 from gpath.file import new_lock_owner
 
 
@@ -47,6 +50,23 @@ def test_packed_stat_keeps_unsigned_and_negative_values() -> None:
     assert (result.st_ino, result.st_dev, result.st_rdev) == (2**64 - 1, 2**63 + 1, 2**63 + 2)
     assert result.st_mtime_ns == -1_500_000_000 and result.st_mtime == -1.5
     assert result[stat.ST_MTIME] == -2
+
+
+def test_times_beyond_64_bit_nanoseconds_are_exact() -> None:
+    buf = ffi.new("struct stat *")
+    buf.st_mode = stat.S_IFREG | 0o644
+    buf.st_atim.tv_sec, buf.st_atim.tv_nsec = 2**62, 999_999_999  # far beyond 2262
+    buf.st_mtim.tv_sec, buf.st_mtim.tv_nsec = -(2**40), 1  # long before 1677
+    buf.st_ctim.tv_sec, buf.st_ctim.tv_nsec = 1_700_000_000, 5
+    result = stat_result(buf)
+    assert result.st_atime_ns == 2**62 * 10**9 + 999_999_999
+    assert result.st_mtime_ns == -(2**40) * 10**9 + 1
+    assert result.st_ctime_ns == 1_700_000_000 * 10**9 + 5  # the others unchanged
+    assert result.st_atime == 2**62 + 999_999_999 * 1e-9 and result[stat.ST_ATIME] == 2**62
+
+
+def test_stat_buffer_matches_the_c_layout() -> None:
+    assert lib.gp_stat_buffer_size() == STAT_BUFFER_SIZE == 22 * 8
 
 
 def test_stat_from_raw_bytes_is_the_same_conversion() -> None:
@@ -92,3 +112,49 @@ def test_lock_owners_are_unique_and_differ_after_fork() -> None:
     os.waitpid(pid, 0)
     mine = new_lock_owner()
     assert len(child_owner) == 16 and child_owner[:8] != mine[:8]
+
+
+def _closed_mount() -> object:
+    """A gp_mount_t that refuses every call: a helper that reaches the mount says so."""
+    return ffi.new("gp_mount_t *", {"fs": ffi.NULL, "closed": 1})
+
+
+@pytest.mark.parametrize(
+    ("path", "result", "err"),
+    [
+        (b"/dir/nul\0evil", lib.GP_EMBEDDED_NUL, None),
+        (b"", -1, errno.ENOENT),
+        (b"/" + b"c" * 4095, -1, errno.ENAMETOOLONG),  # PATH_MAX bytes, as the kernel counts
+        (b"/" + b"c" * 4094, lib.GP_NOT_MOUNTED, None),  # fine: only now the mount is asked
+    ],
+)
+def test_gp_stat_checks_the_path_before_the_mount(path: bytes, result: int, err: int | None) -> None:
+    # Length as Python passes it: the bytes object's, so a NUL inside shows as a shorter strlen.
+    out = ffi.new("char[]", STAT_BUFFER_SIZE)
+    assert lib.gp_stat(_closed_mount(), path, len(path), 1, out) == result
+    if err is not None:
+        assert ffi.errno == err
+
+
+def test_mount_handle_waits_for_calls_held_in_c() -> None:
+    fake = ffi.cast("glfs_t *", 0x1000)  # never dereferenced: only counted
+    handle = MountHandle(fake)
+    assert lib.gp_enter(handle.c) == fake  # a C helper's call begins...
+    detached: list[object] = []
+    closer = threading.Thread(target=lambda: detached.append(handle.detach()))
+    closer.start()
+    closer.join(0.3)
+    assert closer.is_alive() and detached == []  # ...and detach() waits for it
+    assert handle.closed and handle.acquire() is None  # Python callers are refused meanwhile
+    assert lib.gp_enter(handle.c) == ffi.NULL  # and so are new C callers
+    lib.gp_leave(handle.c)
+    closer.join(5)
+    assert detached == [fake]
+    handle.finish()
+    assert handle.detach() is None  # exactly once
+
+
+def test_mount_handle_forget_refuses_c_callers() -> None:
+    handle = MountHandle(ffi.cast("glfs_t *", 0x1000))
+    handle.forget()
+    assert handle.closed and lib.gp_enter(handle.c) == ffi.NULL

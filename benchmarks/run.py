@@ -1158,16 +1158,25 @@ def _bs_label(bs: int) -> str:
 # Why a target can be missed on this stack (shown next to a missed target).  Keys are
 # target-id prefixes; see the Analysis section of docs/benchmarks.md for the measurements.
 WHY = {
-    "seq-": "same File code as the rows that pass (read vs readinto, gpath vs gpath.path); per call "
-            "gpath adds ~3 us of Python to ~1 ms of transfer, while per-round ratios scatter by "
-            "+-20-30% on this shared 2-core machine, where the brick runs on the same cores",
+    "seq-": "per 1 MiB call gpath adds a few us of Python to ~0.85 ms of transfer, while per-round "
+            "ratios scatter by +-20-30% on this shared 2-core machine, where the brick runs on the same "
+            "cores: each of these rows has been met in other full runs (Run-to-run variation), and an "
+            "isolated A/B (8 interleaved rounds on one 256 MiB file) measured readinto at 1.05x C and "
+            "a bare cffi loop at 1.10x C",
     "buf4k-": "gpath's buffered reader makes one synchronous 1 MiB glfs_read per MiB (it runs at raw "
               "1 MiB read speed); FUSE's kernel read-ahead keeps several reads in flight, which would "
               "need asynchronous read-ahead (glfs_pread_async) in gpath",
-    "meta-": "a bare cffi loop (detail; the cffi rows) is the floor of a Python binding on this "
-             "stack; gpath's few us of Python per call (argument checks, the mount hold, the result "
-             "object) cost 10-15 us of CPU between round trips, which evict the interpreter from the "
-             "CPU caches (Analysis: the metadata gap)",
+    "meta-create": "gpath's File (an io.RawIOBase with an offset lock, a handle guard, a place in the "
+                   "mount's registry and its own lock owner) costs ~45 us of CPU per file between round "
+                   "trips; 0.95x leaves ~40 us for everything above C, of which the bare calls take part, "
+                   "and libgfapi-python's unguarded File ends near the line (detail; Analysis: the "
+                   "metadata gap)",
+    "meta-stat": "one C call per stat (gp_stat: path checks, mount hold, stat, packing): gpath adds ~4 us "
+                 "of CPU to a ~230 us stat, less than the +-7 % scatter between runs (Analysis: the "
+                 "metadata gap; Run-to-run variation)",
+    "meta-unlink": "gpath adds ~3 us cold (benchmarks/coldcost.py: 5.1 against 1.9 us for the bare call), "
+                   "~1 % of a ~620 us unlink; the ratio scatters by more between runs (Run-to-run "
+                   "variation)",
     "scandir": "per entry gpath copies only the name, mode and raw struct stat (DirEntry builds the "
                "os.stat_result and path on first use): ~0.97x C in isolation",
     "threads-": "C itself gains only the factor in the detail from 8 threads: the client's epoll "
@@ -1219,8 +1228,11 @@ def targets(b: Bench) -> list[dict[str, Any]]:
             b.paired("buffered read 4K", impl, "fuse"), 1.0)
     for name in ("create+write 4K+close", "stat", "unlink"):
         floor = b.paired(name, "cffi", "c")
+        old_py = b.paired(name, "gfapi-py", "c")
+        detail = [f"{label}: {r['median']:.2f}x C" for label, r in
+                  (("bare cffi loop", floor), ("libgfapi-python", old_py)) if r is not None]
         add(f"meta-{name}", f"gpath: {name} >= 0.95x C", b.paired(name, "gpath", "c"), 0.95,
-            detail="" if floor is None else f"bare cffi loop: {floor['median']:.2f}x C")
+            detail="; ".join(detail))
     lk = f"{b.listing // 1000}k"
     tk = f"{b.tree[0] * b.tree[1] / 1000:g}k"
     add("scandir", f"gpath: scandir {lk} >= 0.9x C readdirplus", b.paired(f"scandir+is_file {lk}", "gpath", "c"), 0.9)
@@ -1459,18 +1471,23 @@ mount-write-unmount-exit script 10.15 s; after: see the `umount` and
   bookkeeping is inlined, and `close()` detaches the glfd under the File's offset lock, so
   `lseek()` needs only that lock (which it needs anyway: libgfapi's `SEEK_CUR` is an
   unlocked read-modify-write of the glfd offset).  A bare cffi call costs ~0.13 us.
-- stat: the C helper `gp_stat` (`gpath/_lowlevel/_build.py`) stats and packs the
-  `struct stat` into 16 integers; one `ffi.unpack()` and one tuple make the
-  `os.stat_result` (1.9 -> 0.9 us in a warm loop), with its float times computed as
-  CPython's `os.stat` computes them.
+- stat: one C call, `gp_stat` (`gpath/_lowlevel/_build.py`), checks the path as
+  `encode()` does, holds the mount, stats, and writes `os.stat_result`'s 19 fields (float
+  times computed as CPython's `os.stat` computes them) for one `struct.unpack_from()`.  The
+  mount's count of running calls lives in a C `gp_mount_t` (`MountHandle`), so the hold
+  costs no Python; `umount()` waits for C-held and Python-held calls alike.  Cold cost
+  (`benchmarks/coldcost.py`) 11.5 -> 6.6 us per call; thread CPU per uncached stat ~12 ->
+  ~4 us above a bare cffi loop.
 - open: `gp_open` opens or exclusively creates, does the O_TRUNC `ftruncate` and sets the
   File's lock owner in one C call; `fopen()`/`open_file()` build the File directly (no
   intermediate Glfd); lock owners come from a per-process counter (no `getrandom` per
   open); a `CHandle` is one lock (no Event and Condition per File); the mount tracks its
   open objects in a dict of weak references instead of a `WeakSet`; `close()` skips
   `io.IOBase.close()` (it only called `flush()` and set a flag a File never reads, ~12 us of
-  CPU per close between round trips).  Main-thread CPU per create+write+close, uncached:
-  250 -> ~185 us (C: ~127 us; the same calls from Python without gpath: ~135 us).
+  CPU per close between round trips); `fopen()` calls `gp_open` itself and `write()` keeps
+  the glfd alive with the offset lock alone, as `lseek()` does.  Main-thread CPU per
+  create+write+close, uncached: 250 -> ~162 us (the same calls from Python without gpath:
+  ~118 us); cold cost 25-28 -> ~22 us.
 - Listings: `GlusterPath.iterdir()`/`glob()` keep each entry's raw `struct stat`;
   `info.is_*()` answer from its mode and `info.stat()` converts it on first use:
   `iterdir()` + `info.is_file()` went from 0.82x to about 0.95x the low-level scandir loop.
@@ -1484,24 +1501,37 @@ mount-write-unmount-exit script 10.15 s; after: see the `umount` and
 
 ### The metadata gap: where gpath's Python goes
 
-In a warm loop gpath's Python per operation is small (timeit: path encoding 0.3 us, the
-mount hold 0.2 us, the `os.stat_result` 0.9 us, opening a File ~5 us).  Between round trips
-it costs several times that.  Thread CPU time of the calling thread over 2,000 uncached
-stats: ~27 us per call for a bare cffi loop, ~40 us for `Volume.stat()`.  In a
-create+write+close loop `perf` counted three times the interpreter's samples
-(`_PyEval_EvalFrameDefault`, 181 -> 580 per 1,000 files) for Python that takes a few us
-warm: the libgfapi call path in between (a frame through about ten translators, 9 `getpid`
-and 8 `getgroups` syscalls per operation, hand-offs to the io-threads and epoll threads)
-evicts the interpreter from the CPU caches.  Syscalls were identical (strace), and there
-were no page faults.
+Between two round trips the calling thread's CPU caches are refilled by libgfapi (a frame
+through about ten translators, 9 `getpid` and 8 `getgroups` syscalls per operation,
+hand-offs to its epoll and io threads) and by the brick, on the same 2 cores.  Python that
+takes a few us warm then costs several times that, and what costs is the code and data
+touched, not the instructions run: added to a real create+write+close loop, 40 calls of
+trivial Python functions cost ~15 us of CPU per file (1.7 us warm), while a 12 us
+arithmetic loop cost ~13 us.  Syscalls were identical to C's (strace), with no page faults.
 
-The `cffi` rows measure the floor of any Python binding on this stack: the same libgfapi
-calls from Python with nothing around them.  They reach 0.94-0.99x C; gpath stays 0-15 %
-below them, by an amount that changes from run to run (next section).  (libgfapi-python's
-`stat()` returns its ctypes structure as it is; gpath builds an `os.stat_result`.)  That rest is the per-call work gpath promises: argument checks before C
-(a NUL byte or None never reaches libgfapi), the mount hold that keeps `umount()` from
-freeing the `glfs_t` under a running call, and real result objects.  Moving it into C
-would take a CPython extension beside the cffi binding.  gpath keeps a single binding.
+`benchmarks/coldcost.py` measures this without a server: the C calls that would reach the
+bricks are stubbed, and an 8 MiB memory copy before each call evicts the caches.  Its
+medians repeat to ~10 %, and they are about half the extra CPU measured between real round
+trips.  Cold costs of single pieces (us; an empty call measures ~0.8): a `CHandle` ~2.5, a
+File object (an `io.RawIOBase`) ~2.3, a lock owner ~1.7, `ffi.new()` ~1.4, a Python-level
+call of gpath's ~0.35, an `os.stat_result` ~2.
+
+**stat** now runs in one C call (see above): 6.6 us cold against 1.9 us for the bare call,
+~4 us of thread CPU per stat above a bare cffi loop, under 2 % of a ~230 us stat.  What
+remains is the `os.stat_result` and its buffer.  The run-to-run scatter (next section) is
+larger than that.
+
+**create+write+close** cannot reach 0.95x C on this stack with the File the project
+requires.  At ~1,200 files/s C spends ~830 us per file; 0.95x leaves ~40 us of the calling
+thread's CPU for everything a Python binding adds.  The bare cffi calls use 0-50 % of that
+budget (the `cffi` row: 0.93-0.99x C over the runs below), and libgfapi-python, whose File
+is a plain Python object with no guards, reaches 0.91-0.95x.  gpath's File adds ~18 us
+cold, ~45 us of thread CPU between
+round trips: an `io.RawIOBase` (so `io.BufferedWriter`, `TextIOWrapper` and every stdlib
+consumer take it), an offset lock, a handle guard (use after `close()` or `umount()` raises
+instead of touching freed C memory), an entry in the mount's registry (so `umount()` can
+close and flush it) and its own byte-range lock owner.  Each of those is a promise of the
+project (docs/guarantees.md), and together they cost more than the budget.
 
 ### is_file() on the paths of a listing
 

@@ -124,9 +124,14 @@ struct gp_stat_fields {{
     int64_t atime_nsec, mtime_nsec, ctime_nsec;
 }};
 
-static int gp_time_ns(const struct timespec *ts, int64_t *ns)
+/* One time into its four places in the layout; returns 1 if its *_ns total overflows. */
+static int gp_pack_time(const struct timespec *ts, int64_t *sec, double *seconds, int64_t *ns,
+                        int64_t *nsec)
 {{
     int64_t scaled;
+    *sec = ts->tv_sec;
+    *seconds = (double)ts->tv_sec + (double)ts->tv_nsec * 1e-9;
+    *nsec = ts->tv_nsec;
     return __builtin_mul_overflow((int64_t)ts->tv_sec, (int64_t)1000000000, &scaled) ||
            __builtin_add_overflow(scaled, (int64_t)ts->tv_nsec, ns);
 }}
@@ -142,21 +147,12 @@ static int gp_pack_stat(const struct stat *st, void *buf)
     f.uid = st->st_uid;
     f.gid = st->st_gid;
     f.size = st->st_size;
-    f.atime = st->st_atim.tv_sec;
-    f.mtime = st->st_mtim.tv_sec;
-    f.ctime = st->st_ctim.tv_sec;
-    f.atime_f = (double)st->st_atim.tv_sec + (double)st->st_atim.tv_nsec * 1e-9;
-    f.mtime_f = (double)st->st_mtim.tv_sec + (double)st->st_mtim.tv_nsec * 1e-9;
-    f.ctime_f = (double)st->st_ctim.tv_sec + (double)st->st_ctim.tv_nsec * 1e-9;
-    overflow |= gp_time_ns(&st->st_atim, &f.atime_ns);
-    overflow |= gp_time_ns(&st->st_mtim, &f.mtime_ns);
-    overflow |= gp_time_ns(&st->st_ctim, &f.ctime_ns);
+    overflow |= gp_pack_time(&st->st_atim, &f.atime, &f.atime_f, &f.atime_ns, &f.atime_nsec);
+    overflow |= gp_pack_time(&st->st_mtim, &f.mtime, &f.mtime_f, &f.mtime_ns, &f.mtime_nsec);
+    overflow |= gp_pack_time(&st->st_ctim, &f.ctime, &f.ctime_f, &f.ctime_ns, &f.ctime_nsec);
     f.blksize = st->st_blksize;
     f.blocks = st->st_blocks;
     f.rdev = st->st_rdev;
-    f.atime_nsec = st->st_atim.tv_nsec;
-    f.mtime_nsec = st->st_mtim.tv_nsec;
-    f.ctime_nsec = st->st_ctim.tv_nsec;
     memcpy(buf, &f, sizeof f);
     return overflow;
 }}

@@ -1183,10 +1183,11 @@ def _bs_label(bs: int) -> str:
 # target-id prefixes; see the Analysis section of docs/benchmarks.md for the measurements.
 WHY = {
     "seq-gpath-read ": "read() returns a new 1 MiB bytes object per call (made by PyBytes_FromStringAndSize, "
-                       "filled in place by glfs_read); in every full run it stayed 2-6 % below readinto into "
-                       "a reused buffer, which meets the target with the bare cffi loop at the detail's "
-                       "ratio.  Isolated A/B runs (6-8 rounds on one 256 MiB file) measured read at 1.06x C; "
-                       "the cause of the gap in this benchmark is not isolated (Run-to-run variation)",
+                       "filled in place by glfs_read); 0.88-0.94x over five full runs, while readinto "
+                       "into a reused buffer, the same loop, reached 0.91-0.99x and the bare cffi loop "
+                       "0.98-0.99x (detail).  Isolated A/B runs (6-8 rounds on one 256 MiB file) measured "
+                       "read at 1.06x C; what costs the rest in this benchmark is not isolated "
+                       "(Run-to-run variation)",
     "seq-gpath.path-read ": "the same File.read() as the gpath row; see there",
     "seq-": "the same File code as the other rows; per call gpath adds a few us to ~0.85 ms of transfer, "
             "while per-round ratios scatter by +-10-20 % on 2 shared cores: met in other full runs "
@@ -1519,6 +1520,9 @@ mount-write-unmount-exit script 10.15 s; after: see the `umount` and
   the glfd alive with the offset lock alone, as `lseek()` does.  Main-thread CPU per
   create+write+close, uncached: 250 -> ~162 us (the same calls from Python without gpath:
   ~118 us); cold cost 25-28 -> ~22 us.
+- Reads: `read()`/`readinto()` keep the glfd alive with the offset lock alone (no handle
+  hold and no error helper per chunk): cold cost per 1 MiB call 14.9 -> 10.5 us (`read`) and
+  11.7 -> 7.5 us (`readinto`), against ~2 us for a bare call.
 - Listings: `GlusterPath.iterdir()`/`glob()` keep each entry's raw `struct stat`;
   `info.is_*()` answer from its mode and `info.stat()` converts it on first use:
   `iterdir()` + `info.is_file()` went from 0.82x to about 0.95x the low-level scandir loop.
@@ -1577,22 +1581,23 @@ pathlib 3.14 idiom for "the type the listing saw", and it meets the 0.9x target.
 
 The targets that flip between full runs are those within a few per cent of their line.
 Full runs of 2026-11-25 (UTC start times): 19:34 is the last one before this session's
-changes to stat, open/write and the benchmark loop; 20:46, 21:13 and 21:38 (this page) ran
-the same, current code.  In parentheses: the bare cffi loop (readinto rows only since 21:38).
+changes to stat, open/write and the benchmark loop; 20:46, 21:13 and 21:38 ran the current
+code except for the thinner read loop, which 22:09 (this page) has as well.  In parentheses:
+the bare cffi loop (readinto rows only since 21:38).
 
-| target | 19:34 | 20:46 | 21:13 | 21:38 |
-| --- | --- | --- | --- | --- |
-| gpath read 1M | 0.883 | 0.901 | 0.926 | 0.911 |
-| gpath readinto 1M (cffi) | 0.932 | 0.914 | 0.949 | 0.956 (0.99) |
-| gpath write 1M | 1.02 | 0.939 | 0.958 | 0.935 |
-| gpath.path read 1M | 0.907 | 0.909 | 0.907 | 0.892 |
-| gpath.path readinto 1M | 0.935 | 0.917 | 0.919 | 0.981 |
-| gpath.path write 1M (+fsync) | 0.980 (0.995) | 0.936 (0.941) | 0.950 (1.02) | 1.01 (0.999) |
-| create+write+close (cffi) | 0.845 (0.94) | 0.865 (0.99) | 0.888 (0.95) | 0.863 (0.96) |
-| stat (cffi) | 0.797 (0.94) | 1.01 (1.00) | 0.929 (0.97) | 0.943 (0.94) |
-| unlink (cffi) | 0.988 (0.99) | 0.936 (0.98) | 1.01 (0.97) | 0.962 (0.98) |
-| rmtree / copytree vs naive loop | 1.94 / 2.12 | 2.07 / 2.03 | 1.90 / 1.95 | 1.67 / 2.10 |
-| targets met | 16 of 26 | 14 of 26 | 15 of 26 | 17 of 26 |
+| target | 19:34 | 20:46 | 21:13 | 21:38 | 22:09 |
+| --- | --- | --- | --- | --- | --- |
+| gpath read 1M | 0.883 | 0.901 | 0.926 | 0.911 | 0.937 |
+| gpath readinto 1M (cffi) | 0.932 | 0.914 | 0.949 | 0.956 (0.99) | 0.928 (0.98) |
+| gpath write 1M | 1.02 | 0.939 | 0.958 | 0.935 | 0.990 |
+| gpath.path read 1M | 0.907 | 0.909 | 0.907 | 0.892 | 0.922 |
+| gpath.path readinto 1M | 0.935 | 0.917 | 0.919 | 0.981 | 0.919 |
+| gpath.path write 1M (+fsync) | 0.980 (0.995) | 0.936 (0.941) | 0.950 (1.02) | 1.01 (0.999) | 1.00 (1.03) |
+| create+write+close (cffi) | 0.845 (0.94) | 0.865 (0.99) | 0.888 (0.95) | 0.863 (0.96) | 0.861 (0.97) |
+| stat (cffi) | 0.797 (0.94) | 1.01 (1.00) | 0.929 (0.97) | 0.943 (0.94) | 0.914 (0.97) |
+| unlink (cffi) | 0.988 (0.99) | 0.936 (0.98) | 1.01 (0.97) | 0.962 (0.98) | 0.980 (1.00) |
+| rmtree / copytree vs naive loop | 1.94 / 2.12 | 2.07 / 2.03 | 1.90 / 1.95 | 1.67 / 2.10 | 1.99 / 2.29 |
+| targets met | 16 of 26 | 14 of 26 | 15 of 26 | 17 of 26 | 16 of 26 |
 
 Earlier runs the same day: 18:28 met 19 (read 1M 0.955, gpath.path readinto 0.972), 18:52
 met 16 (readinto 0.991).  Within the 21:13 run itself, the same single-threaded stat loop

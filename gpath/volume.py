@@ -528,10 +528,7 @@ class Volume:
             raise_oserror(path)
 
     def _register(self, child: Any) -> None:
-        mount = self._mount  # (_check_mounted() inlined: this runs on every open)
-        if mount is None or mount.handle.ptr is None:
-            raise VolumeNotMounted()
-        mount.children.replace(None, child)
+        self._check_mounted().children.replace(None, child)
 
     def _forget(self, child: Any) -> None:
         mount = self._mount
@@ -609,10 +606,7 @@ class Volume:
         # Held from the C open to registration, so umount() either waits for the File (and
         # closes it) or refuses this call: a new glfd is never left open after glfs_fini.
         try:
-            state = ffi.new("int *")
-            ptr = lib.gp_open(fs, cpath, parsed.flags, 0o666, owner, len(owner), state)
-            if ptr == ffi.NULL:
-                ptr = _open_failed(fs, cpath, parsed.flags, 0o666, owner, path, state)
+            ptr = _open_glfd(fs, cpath, parsed.flags, 0o666, owner, path)
             try:
                 return File._opened(self, CHandle(ptr), path, mode, parsed, owner)
             except VolumeNotMounted:  # umount() began meanwhile: close it while the mount lives

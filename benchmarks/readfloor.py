@@ -1,0 +1,181 @@
+#!/usr/bin/env python3
+"""Where a Python read loop loses time against C: 1 MiB sequential reads, five ways.
+
+    python benchmarks/readfloor.py [ROUNDS] [HOST VOLNAME]   # default 40, gpath_single
+
+Each measurement is a fresh process reading the same 256 MiB file in 1 MiB calls, as in
+run.py; the implementations are interleaved and rotated every round, and the figures are
+medians of paired ratios.  The rows peel the layers off one at a time:
+
+``c``         benchmarks/cbench.c (run.py's reference program)
+``c-in-py``   the same C loop compiled as a cffi module and called once from a Python process
+              that mounted through gpath: what a Python *process* costs, with no Python per call
+``c-alloc``   that C loop reading into new malloc'd memory per call, the previous block freed
+              after the next read as a ``while chunk := f.read(n)`` loop frees it: what an
+              API that returns new memory per read (like ``read()``) pays, with no Python
+``cffi``      bare ``glfs_read`` calls through gpath's compiled module: the floor of any cffi
+              binding (one call and one ``from_buffer`` per MiB)
+``readinto``  ``File.readinto`` (gpath's checks, offset lock and read loop around that call)
+``read``      ``File.read``, which also creates a new 1 MiB bytes object per call
+
+Not part of the test suite; docs/benchmarks.md quotes its output.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from run import BIN, CBENCH, MIB, build_cbench  # noqa: E402
+
+IMPLS = ("c", "c-in-py", "c-alloc", "cffi", "readinto", "read")
+FILE = "/readfloor.bin"
+SIZE = 256 * MIB
+
+C_LOOP = """
+#include <stdlib.h>
+#include <glusterfs/api/glfs.h>
+long long read_all(uintptr_t fd, char *buf, size_t bs)
+{
+    long long total = 0;
+    ssize_t n;
+    while ((n = glfs_read((glfs_fd_t *)fd, buf, bs, 0)) > 0)
+        total += n;
+    return n < 0 ? -1 : total;
+}
+/* As read_all, but each call reads into new memory the size of a 1 MiB bytes object, and
+ * the previous block is freed only after that, as `while chunk := f.read(n)` does. */
+long long read_all_alloc(uintptr_t fd, size_t bs)
+{
+    long long total = 0;
+    char *prev = NULL;
+    for (;;) {
+        char *buf = malloc(bs + 33);
+        ssize_t n = buf ? glfs_read((glfs_fd_t *)fd, buf + 32, bs, 0) : -1;
+        free(prev);
+        prev = buf;
+        if (n <= 0) {
+            free(prev);
+            return n < 0 ? -1 : total;
+        }
+        total += n;
+    }
+}
+"""
+
+
+def build_c_loop() -> None:
+    """Compile the C read loop as the cffi module ``_readfloor`` in benchmarks/bin."""
+    if any(BIN.glob("_readfloor*.so")) and "free(prev)" in (BIN / "_readfloor.c").read_text():
+        return
+    from cffi import FFI
+
+    builder = FFI()
+    builder.cdef("long long read_all(uintptr_t fd, char *buf, size_t bs);"
+                 "long long read_all_alloc(uintptr_t fd, size_t bs);")
+    cflags = subprocess.run(["pkg-config", "--cflags", "glusterfs-api"], capture_output=True, text=True,
+                            check=True).stdout.split()
+    builder.set_source("_readfloor", C_LOOP, libraries=["gfapi"], extra_compile_args=cflags)
+    BIN.mkdir(exist_ok=True)
+    builder.compile(tmpdir=str(BIN))
+
+
+def worker(impl: str, host: str, volname: str) -> None:
+    """Mount, read FILE in 1 MiB calls the way *impl* does, print MiB/s (open to close)."""
+    from gpath import Volume
+    from gpath._lowlevel import ffi, lib
+
+    vol = Volume(host, volname)
+    vol.mount(timeout=60)
+    fs = vol._mount.handle.ptr  # type: ignore[union-attr]
+    buf = bytearray(MIB)
+    if impl.startswith("c-"):
+        sys.path.insert(0, str(BIN))
+        import _readfloor  # type: ignore[import-not-found]
+
+        cbuf = _readfloor.ffi.from_buffer(buf)
+    total = 0
+    t0 = time.perf_counter()
+    if impl in ("readinto", "read"):
+        f = vol.fopen(FILE, "rb")
+        if impl == "readinto":
+            while n := f.readinto(buf):
+                total += n
+        else:
+            while chunk := f.read(MIB):
+                total += len(chunk)
+        f.close()
+    else:
+        fd = lib.glfs_open(fs, FILE.encode(), os.O_RDONLY)
+        if impl == "cffi":
+            read, from_buffer = lib.glfs_read, ffi.from_buffer
+            while n := read(fd, from_buffer(buf), MIB, 0):
+                total += n
+        elif impl == "c-alloc":
+            total = _readfloor.lib.read_all_alloc(int(ffi.cast("uintptr_t", fd)), MIB)
+        else:
+            total = _readfloor.lib.read_all(int(ffi.cast("uintptr_t", fd)), cbuf, MIB)
+        lib.glfs_close(fd)
+    seconds = time.perf_counter() - t0
+    if total != SIZE:
+        raise SystemExit(f"read {total} bytes, expected {SIZE}")
+    print(total / MIB / seconds)
+    vol.umount()
+
+
+def measure(impl: str, host: str, volname: str) -> float:
+    if impl == "c":
+        argv = [str(CBENCH), host, volname, "read", FILE, str(MIB)]
+    else:
+        argv = [sys.executable, __file__, "--worker", impl, host, volname]
+    out = subprocess.run(argv, capture_output=True, text=True, check=True).stdout.strip().splitlines()[-1]
+    return float(json.loads(out)["value"] if impl == "c" else out)
+
+
+def main() -> None:
+    if sys.argv[1:2] == ["--worker"]:
+        worker(*sys.argv[2:5])
+        return
+    args = sys.argv[1:]
+    rounds = int(args.pop(0)) if args and args[0].isdigit() else 40
+    host, volname = (args[0], args[1]) if len(args) == 2 else ("127.0.0.1", "gpath_single")
+    build_cbench()
+    build_c_loop()
+    from gpath import Volume
+
+    vol = Volume(host, volname)
+    vol.mount(timeout=60)
+    with vol.fopen(FILE, "wb") as f:
+        block = os.urandom(MIB)
+        for _ in range(SIZE // MIB):
+            f.write(block)
+    try:
+        values: dict[str, list[float]] = {impl: [] for impl in IMPLS}
+        for rnd in range(rounds):
+            for impl in IMPLS[rnd % len(IMPLS):] + IMPLS[:rnd % len(IMPLS)]:
+                values[impl].append(measure(impl, host, volname))
+    finally:
+        vol.unlink(FILE)
+        vol.umount()
+
+    def paired(impl: str, base: str) -> str:
+        ratios = sorted(a / b for a, b in zip(values[impl], values[base]))
+        quarter = len(ratios) // 4
+        return f"{statistics.median(ratios):.3f} ({ratios[quarter]:.3f}-{ratios[-quarter - 1]:.3f})"
+
+    print(f"{rounds} rounds; paired ratios: median (interquartile range)")
+    print(f"{'impl':<10}{'MiB/s':>7}  {'vs c':<21}{'vs c-in-py':<21}{'vs cffi'}")
+    for impl in IMPLS:
+        print(f"{impl:<10}{statistics.median(values[impl]):>7.0f}  {paired(impl, 'c'):<21}"
+              f"{paired(impl, 'c-in-py'):<21}{paired(impl, 'cffi')}")
+
+
+if __name__ == "__main__":
+    main()

@@ -10,7 +10,8 @@ eviction by an 8 MiB memory sweep before every call: the medians then repeat to 
 change to the hot paths shows up in a minute instead of in a 25-minute benchmark run.
 
 Rows: ``bare`` is the same C calls from a plain Python function (the floor any binding pays),
-``gpath`` the public call.  The mount is real (the hold needs a live ``glfs_t``); no C call
+``bare+res`` for stat adds the ``os.stat_result`` any stat API returns, ``gpath`` the public
+call.  The mount is real (the hold needs a live ``glfs_t``); no C call
 that reaches the server is made.  Not part of the test suite; see docs/benchmarks.md.
 """
 
@@ -100,26 +101,38 @@ def main() -> None:
         if stub.gp_stat(fs, cpath, len(cpath), 1, out):
             raise OSError
 
+    from gpath._stat import STAT_BUFFER_SIZE, unpack_stat
+
+    result_buf = bytearray(STAT_BUFFER_SIZE)
+    result_cbuf = ffi.from_buffer(result_buf)
+
+    def bare_stat_result(path: str) -> os.stat_result:
+        # the bare call plus the one thing a stat() API must return: an os.stat_result
+        cpath = path.encode()
+        if stub.gp_stat(fs, cpath, len(cpath), 1, result_cbuf):
+            raise OSError
+        return os.stat_result(unpack_stat(result_buf))
+
     def bare_unlink(path: str) -> None:
         if stub.glfs_unlink(fs, path.encode()):
             raise OSError
 
-    rows: list[tuple[str, Callable[[str], object], Callable[[str], object]]] = [
-        ("create+write 4K+close", bare_create, gpath_create),
-        ("stat", bare_stat, vol.stat),
-        ("unlink", bare_unlink, vol.unlink),
+    rows: list[tuple[str, list[tuple[str, Callable[[str], object]]]]] = [
+        ("create+write 4K+close", [("bare", bare_create), ("gpath", gpath_create)]),
+        ("stat", [("bare", bare_stat), ("bare+res", bare_stat_result), ("gpath", vol.stat)]),
+        ("unlink", [("bare", bare_unlink), ("gpath", vol.unlink)]),
     ]
     gpath.volume.lib = gpath.file.lib = stub  # type: ignore[attr-defined]
     try:
         cold: dict[tuple[str, str], list[float]] = {}
         for _ in range(ROUNDS):  # interleaved, as the main benchmark does
-            for name, bare, real in rows:
-                for impl, fn in (("bare", bare), ("gpath", real)):
+            for name, impls in rows:
+                for impl, fn in impls:
                     cold.setdefault((name, impl), []).append(_cold(fn))
-        print(f"{'operation':<24}{'impl':<8}{'cold us':>9}{'warm us':>9}")
-        for name, bare, real in rows:
-            for impl, fn in (("bare", bare), ("gpath", real)):
-                print(f"{name:<24}{impl:<8}{min(cold[(name, impl)]):>9.2f}{_warm(fn):>9.2f}")
+        print(f"{'operation':<24}{'impl':<9}{'cold us':>9}{'warm us':>9}")
+        for name, impls in rows:
+            for impl, fn in impls:
+                print(f"{name:<24}{impl:<9}{min(cold[(name, impl)]):>9.2f}{_warm(fn):>9.2f}")
     finally:
         gpath.volume.lib = gpath.file.lib = lib  # type: ignore[attr-defined]
     vol.umount()

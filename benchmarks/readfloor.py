@@ -15,6 +15,9 @@ medians of paired ratios.  The rows peel the layers off one at a time:
               API that returns new memory per read (like ``read()``) pays, with no Python
 ``cffi``      bare ``glfs_read`` calls through gpath's compiled module: the floor of any cffi
               binding (one call and one ``from_buffer`` per MiB)
+``cffi-read`` bare calls that return bytes: a new bytes object from
+              ``PyBytes_FromStringAndSize(NULL, n)`` (gpath's ``_buffers``) filled by
+              ``glfs_read``: the floor of a cffi binding whose ``read()`` returns ``bytes``
 ``readinto``  ``File.readinto`` (gpath's checks, offset lock and read loop around that call)
 ``read``      ``File.read``, which also creates a new 1 MiB bytes object per call
 
@@ -35,7 +38,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 from run import BIN, CBENCH, MIB, build_cbench  # noqa: E402
 
-IMPLS = ("c", "c-in-py", "c-alloc", "cffi", "readinto", "read")
+IMPLS = ("c", "c-in-py", "c-alloc", "cffi", "cffi-read", "readinto", "read")
 FILE = "/readfloor.bin"
 SIZE = 256 * MIB
 
@@ -118,6 +121,17 @@ def worker(impl: str, host: str, volname: str) -> None:
             read, from_buffer = lib.glfs_read, ffi.from_buffer
             while n := read(fd, from_buffer(buf), MIB, 0):
                 total += n
+        elif impl == "cffi-read":
+            from gpath._buffers import _DATA_OFFSET, _new_uninitialised
+
+            read, cast, new = lib.glfs_read, ffi.cast, _new_uninitialised
+            assert new is not None
+            while True:
+                chunk = new(None, MIB)
+                n = read(fd, cast("char *", id(chunk) + _DATA_OFFSET), MIB, 0)
+                if n <= 0:
+                    break
+                total += len(chunk if n == MIB else chunk[:n])
         elif impl == "c-alloc":
             total = _readfloor.lib.read_all_alloc(int(ffi.cast("uintptr_t", fd)), MIB)
         else:

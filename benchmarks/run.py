@@ -1559,8 +1559,13 @@ readinto 1.5-5 % below the bare loop (its closed-file and writable-buffer checks
 offset lock and the read loop: ~7.5 us cold against ~2 us), read 1-6 % (plus
 `fill_bytes` and its callback).  At ~0.85 ms per call that is 10-40 us, while coldcost-style
 figures predict 10-20 us between round trips; alternating the loops in one process on one
-mount (24 passes each), readinto measured 0.99x the bare loop.  readinto meets 0.95x on
-average (0.954 on this page); read does not, and its floor is not proven.
+mount (24 passes each), readinto measured 0.99x the bare loop.  The resolution of such a
+run is the limit here: in one more 40-round run, the bare loop with only a
+`threading.Lock` around each call (~0.1 us) measured 0.977x the bare loop, a stand-in
+`io.RawIOBase` with gpath's readinto steps 0.975x, and gpath's readinto 0.989x.  Moving
+the chunk loop into C (tried, then reverted) changed nothing measurable either.  readinto
+meets 0.95x on average (0.954 on this page); read does not (1-3 % below the line), and its
+floor is not proven.
 
 **create+write+close** cannot reach 0.95x C on this stack with the File the project
 requires.  At ~1,200 files/s C spends ~830 us per file; 0.95x leaves ~40 us of the calling

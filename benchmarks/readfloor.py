@@ -76,8 +76,9 @@ long long read_all_alloc(uintptr_t fd, size_t bs)
 
 def build_c_loop() -> None:
     """Compile the C read loop as the cffi module ``_readfloor`` in benchmarks/bin."""
-    if any(BIN.glob("_readfloor*.so")) and "free(prev)" in (BIN / "_readfloor.c").read_text():
-        return
+    source = BIN / "_readfloor.c"
+    if any(BIN.glob("_readfloor*.so")) and source.exists() and C_LOOP in source.read_text():
+        return  # built from this C_LOOP
     from cffi import FFI
 
     builder = FFI()

@@ -348,9 +348,9 @@ class File(io.RawIOBase):
             raise TypeError(f"readinto() needs a writable buffer: {exc}") from None
         size = len(view)
         with self._lock:
-            return self._read_loop(view, size, lib.glfs_read)
+            return self._read_loop(view, size)
 
-    def _read_loop(self, cbuf: Any, size: int, read: Callable[..., int]) -> int:
+    def _read_loop(self, cbuf: Any, size: int) -> int:
         """Fill cbuf with sequential reads (in READ_CHUNK pieces) until full or at EOF.
 
         Called under self._lock, which keeps the glfd alive as in write() (each Python call
@@ -362,7 +362,7 @@ class File(io.RawIOBase):
         total = 0
         while total < size:
             chunk = min(size - total, READ_CHUNK)
-            got: int = read(fd, cbuf + total if total else cbuf, chunk, 0)
+            got: int = lib.glfs_read(fd, cbuf + total if total else cbuf, chunk, 0)
             if got < 0:
                 raise_oserror(self._path)
             if got == 0:
@@ -385,9 +385,7 @@ class File(io.RawIOBase):
         if not self._readable or self._handle.ptr is None:
             self._require_readable()
         with self._lock:
-            return _buffers.fill_bytes(
-                size, lambda cbuf, n: self._read_loop(cbuf, n, lib.glfs_read)
-            )
+            return _buffers.fill_bytes(size, self._read_loop)
 
     def readall(self) -> bytes:
         """Read from the current offset to the end of the file.
@@ -399,9 +397,7 @@ class File(io.RawIOBase):
         with self._lock:
             position = self._check_ok(self._call(lib.glfs_lseek, 0, os.SEEK_CUR))
             expected = max(self._fstat().st_size - position, 0)
-            data = _buffers.fill_bytes(
-                expected, lambda cbuf, n: self._read_loop(cbuf, n, lib.glfs_read)
-            )
+            data = _buffers.fill_bytes(expected, self._read_loop)
             if len(data) < expected:
                 return data
             tail = []

@@ -281,8 +281,8 @@ def test_volume_set_while_writing(rep3: Volume, rep3_dir: str, healthy: VolumeIn
         time.sleep(0.5)
     for index in range(3):
         xattrs = afr_xattrs(healthy, index, path)
-        dirty = xattrs.pop("trusted.afr.dirty", CLEAN)
-        assert dirty[4:] == CLEAN[4:], f"brick {index}: metadata/entry dirty {dirty.hex()}"
+        counters = xattrs.pop("trusted.afr.dirty", CLEAN)
+        assert counters[4:] == CLEAN[4:], f"brick {index}: metadata/entry dirty {counters.hex()}"
         assert all(value == CLEAN for value in xattrs.values()), f"brick {index} blames a copy: {xattrs}"
     dirty = [afr_dirty(healthy, index, path).hex() for index in range(3)]
     if any(value != CLEAN.hex() for value in dirty):

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Where a Python read loop loses time against C: 1 MiB sequential reads, five ways.
+"""Where a Python read loop loses time against C: 1 MiB sequential reads, layer by layer.
 
     python benchmarks/readfloor.py [ROUNDS] [HOST VOLNAME]   # default 40, gpath_single
 
@@ -16,10 +16,12 @@ medians of paired ratios.  The rows peel the layers off one at a time:
 ``cffi``      bare ``glfs_read`` calls through gpath's compiled module: the floor of any cffi
               binding (one call and one ``from_buffer`` per MiB)
 ``cffi-read`` bare calls that return bytes: a new bytes object from
-              ``PyBytes_FromStringAndSize(NULL, n)`` (gpath's ``_buffers``) filled by
-              ``glfs_read``: the floor of a cffi binding whose ``read()`` returns ``bytes``
+              ``PyBytes_FromStringAndSize(NULL, n)`` (called through ctypes) filled by
+              ``glfs_read``: the floor of a pure cffi binding whose ``read()`` returns bytes
+``read-bytes`` gpath's C builtin ``read_bytes`` (``gpath._buffers``) called in a bare loop:
+              the allocation and the read in one call, none of File's Python
 ``readinto``  ``File.readinto`` (gpath's checks, offset lock and read loop around that call)
-``read``      ``File.read``, which also creates a new 1 MiB bytes object per call
+``read``      ``File.read``: its checks and offset lock around one ``read_bytes`` call
 
 Not part of the test suite; docs/benchmarks.md quotes its output.
 """
@@ -38,7 +40,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 from run import BIN, CBENCH, MIB, build_cbench  # noqa: E402
 
-IMPLS = ("c", "c-in-py", "c-alloc", "cffi", "cffi-read", "readinto", "read")
+IMPLS = ("c", "c-in-py", "c-alloc", "cffi", "cffi-read", "read-bytes", "readinto", "read")
 FILE = "/readfloor.bin"
 SIZE = 256 * MIB
 
@@ -123,16 +125,26 @@ def worker(impl: str, host: str, volname: str) -> None:
             while n := read(fd, from_buffer(buf), MIB, 0):
                 total += n
         elif impl == "cffi-read":
-            from gpath._buffers import _DATA_OFFSET, _new_uninitialised
+            import ctypes
 
-            read, cast, new = lib.glfs_read, ffi.cast, _new_uninitialised
-            assert new is not None
+            new = ctypes.pythonapi.PyBytes_FromStringAndSize
+            new.restype = ctypes.py_object
+            new.argtypes = (ctypes.c_void_p, ctypes.c_ssize_t)
+            data_offset = bytes.__basicsize__ - 1  # of ob_sval in a PyBytesObject
+            read, cast = lib.glfs_read, ffi.cast
             while True:
                 chunk = new(None, MIB)
-                n = read(fd, cast("char *", id(chunk) + _DATA_OFFSET), MIB, 0)
+                n = read(fd, cast("char *", id(chunk) + data_offset), MIB, 0)
                 if n <= 0:
                     break
                 total += len(chunk if n == MIB else chunk[:n])
+        elif impl == "read-bytes":
+            from gpath._buffers import read_bytes
+
+            address = int(ffi.cast("uintptr_t", fd))
+            while chunk := read_bytes(address, MIB, -1):
+                assert isinstance(chunk, bytes)
+                total += len(chunk)
         elif impl == "c-alloc":
             total = _readfloor.lib.read_all_alloc(int(ffi.cast("uintptr_t", fd)), MIB)
         else:

@@ -1,46 +1,63 @@
-"""Allocation of large ``bytes`` results that C fills in place.
+"""``read_bytes``: the reads that return a new ``bytes`` object (``File.read``/``pread``).
 
-``File.read(-1)`` of a big file must peak at about the file size, not twice it, so the data
-cannot go through a bytearray and then a ``bytes`` copy.  On CPython a fresh, unshared
-``bytes`` object from ``PyBytes_FromStringAndSize(NULL, n)`` may be filled before anyone
-else sees it (CPython's own readers do exactly this); elsewhere we fall back to a copy.
+The result is allocated once at its full size and filled in place, so ``File.read(-1)`` of a
+big file peaks at about the file size, not twice it.  On CPython this is one C builtin,
+``gp_read_bytes`` in ``_lowlevel/_build.py``: cffi has no way to return a Python object, so
+the function is made once, here, from its ``PyMethodDef`` (``PyCFunction_NewEx`` through
+``ctypes``) and costs no ctypes call per read.  Elsewhere the same contract is kept in
+Python with one copy.
+
+``read_bytes(glfd_address, size, offset)`` reads up to *size* bytes sequentially (*offset*
+< 0) or at *offset* and returns them, fewer only at end of file; a failed read returns its
+errno as an ``int`` (the caller raises the ``OSError`` with its file name).  The caller
+keeps the glfd alive for the duration.
 """
 
 from __future__ import annotations
 
 import ctypes
+import errno
 import sys
-from typing import Any, Callable
+from typing import Callable, Union
 
-from gpath._lowlevel import ffi
+from gpath._lowlevel import ffi, lib
 
-# Below this size a copy is cheaper than the ctypes round trip.
-IN_PLACE_MIN = 1 << 20
+READ_CHUNK: int = lib.GP_READ_CHUNK
 
-_new_uninitialised: Callable[[None, int], bytes] | None
-_DATA_OFFSET = bytes.__basicsize__ - 1  # offset of ob_sval in PyBytesObject
-
-if sys.implementation.name == "cpython":
-    _func = ctypes.pythonapi.PyBytes_FromStringAndSize
-    _func.restype = ctypes.py_object
-    _func.argtypes = (ctypes.c_void_p, ctypes.c_ssize_t)
-    _new_uninitialised = _func
-else:  # pragma: no cover - other interpreters
-    _new_uninitialised = None
+ReadBytes = Callable[[int, int, int], Union[bytes, int]]
 
 
-def fill_bytes(size: int, fill: Callable[[Any, int], int]) -> bytes:
-    """Return ``size`` bytes produced by ``fill(c_buffer, size) -> count``.
-
-    *fill* writes up to *size* bytes into the cffi ``char *`` buffer and returns how many it
-    wrote (fewer at end of file).  The result is exactly that many bytes.
-    """
-    if _new_uninitialised is not None and size >= IN_PLACE_MIN:
-        result = _new_uninitialised(None, size)
-        pointer = ffi.cast("char *", id(result) + _DATA_OFFSET)
-        count = fill(pointer, size)
-        return result if count == size else result[:count]
+def read_bytes_fallback(address: int, size: int, offset: int) -> bytes | int:
+    """``read_bytes`` through cffi: the same results, one extra copy of the data."""
+    fd = ffi.cast("glfs_fd_t *", address)
     buffer = bytearray(size)
-    count = fill(ffi.from_buffer(buffer), size)
-    del buffer[count:]
+    cbuf = ffi.from_buffer(buffer)
+    total = 0
+    while total < size:
+        chunk = min(size - total, READ_CHUNK)
+        if offset < 0:
+            got: int = lib.glfs_read(fd, cbuf + total, chunk, 0)
+        else:
+            got = lib.glfs_pread(fd, cbuf + total, chunk, offset + total, 0, ffi.NULL)
+        if got < 0:
+            return ffi.errno or errno.EIO
+        if got == 0:
+            break
+        total += got
+    ffi.release(cbuf)  # a bytearray cannot shrink while exported
+    del buffer[total:]
     return bytes(buffer)
+
+
+def _builtin() -> ReadBytes | None:
+    method = lib.gp_read_bytes_method()
+    if method == ffi.NULL or sys.implementation.name != "cpython":  # pragma: no cover
+        return None
+    new_function = ctypes.pythonapi.PyCFunction_NewEx
+    new_function.restype = ctypes.py_object  # a new reference, which ctypes takes over
+    new_function.argtypes = (ctypes.c_void_p, ctypes.py_object, ctypes.py_object)
+    function: ReadBytes = new_function(int(ffi.cast("uintptr_t", method)), None, None)
+    return function
+
+
+read_bytes: ReadBytes = _builtin() or read_bytes_fallback

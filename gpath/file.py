@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, Callable
 from typing_extensions import Buffer
 
 from gpath import _buffers, _xattr
+from gpath._buffers import read_bytes
 from gpath._handle import CHandle
 from gpath._lowlevel import ffi, lib, require_symbol
 from gpath._modes import OpenMode, flags_access, parse_mode
@@ -41,7 +42,7 @@ DEFAULT_BUFFER_SIZE = 1024 * 1024
 # it into ours, so reads go in pieces of this size: a whole-file read() then peaks at about
 # the file size plus 20 MiB (measured on 10.3: 64 MiB pieces cost +64 MiB, 16 MiB pieces
 # +80 MiB kept by malloc arenas, 4 MiB pieces +20 MiB and the best throughput).
-READ_CHUNK = 4 * 1024 * 1024
+READ_CHUNK = _buffers.READ_CHUNK
 _READLINE_CHUNK = 8192
 _MAX_OFFSET = (1 << 63) - 1
 _LOCK_OWNER_LEN = 16
@@ -191,6 +192,8 @@ class File(io.RawIOBase):
         readable: bool, writable: bool, append: bool,
     ) -> None:
         self._handle = handle
+        # The glfd's address for read_bytes(); valid while self._handle.ptr is set.
+        self._fd_address = int(ffi.cast("uintptr_t", handle.ptr))
         self._volume = volume
         self._flags = flags
         self._path = path
@@ -204,10 +207,9 @@ class File(io.RawIOBase):
     @property
     def fileno(self) -> int:  # type: ignore[override]
         """The glfd (an int label of the C handle); not an OS file descriptor."""
-        ptr = self._handle.ptr
-        if ptr is None:
+        if self._handle.ptr is None:
             raise ClosedError()
-        return _FilenoNotAnOSDescriptor(int(ffi.cast("uintptr_t", ptr)))
+        return _FilenoNotAnOSDescriptor(self._fd_address)
 
     @property
     def mode(self) -> str | None:
@@ -378,14 +380,22 @@ class File(io.RawIOBase):
         """
         if buflen != -1:
             size = buflen
-        if size is not None and (isinstance(size, bool) or not isinstance(size, int)):
-            raise TypeError(f"size must be an int or None, not {type(size).__name__}")
-        if size is None or size < 0:
+        if size.__class__ is not int:
+            if size is None:
+                return self.readall()
+            if isinstance(size, bool) or not isinstance(size, int):
+                raise TypeError(f"size must be an int or None, not {type(size).__name__}")
+        if size < 0:
             return self.readall()
-        if not self._readable or self._handle.ptr is None:
-            self._require_readable()
+        # One C call allocates the result and fills it (gpath._buffers); the offset lock
+        # keeps the glfd alive, as in write().
         with self._lock:
-            return _buffers.fill_bytes(size, self._read_loop)
+            if not self._readable or self._handle.ptr is None:
+                self._require_readable()
+            data = read_bytes(self._fd_address, size, -1)
+        if isinstance(data, int):
+            raise oserror(data, self._path)
+        return data
 
     def readall(self) -> bytes:
         """Read from the current offset to the end of the file.
@@ -397,7 +407,7 @@ class File(io.RawIOBase):
         with self._lock:
             position = self._check_ok(self._call(lib.glfs_lseek, 0, os.SEEK_CUR))
             expected = max(self._fstat().st_size - position, 0)
-            data = _buffers.fill_bytes(expected, self._read_loop)
+            data = self._read_bytes(expected, -1)
             if len(data) < expected:
                 return data
             tail = []
@@ -498,27 +508,17 @@ class File(io.RawIOBase):
         self._require_readable()
         _check_offset(offset)
         _check_offset(size, "size")
-
-        def fill(cbuf: Any, n: int) -> int:
-            total = 0
-            while total < n:
-                got = self._check_ok(
-                    self._call(
-                        lib.glfs_pread,
-                        cbuf + total,
-                        min(n - total, READ_CHUNK),
-                        offset + total,
-                        0,
-                        ffi.NULL,
-                    )
-                )
-                if got == 0:
-                    break
-                total += got
-            return total
-
         with self._lock, self._offset_kept():
-            return _buffers.fill_bytes(size, fill)
+            return self._read_bytes(size, offset)
+
+    def _read_bytes(self, size: int, offset: int) -> bytes:
+        """``read_bytes`` on this File (call with self._lock held, which keeps the glfd)."""
+        if self._handle.ptr is None:
+            raise ClosedError()
+        data = read_bytes(self._fd_address, size, offset)
+        if isinstance(data, int):
+            raise oserror(data, self._path)
+        return data
 
     @contextlib.contextmanager
     def _offset_kept(self) -> Iterator[None]:

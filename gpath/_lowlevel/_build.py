@@ -233,6 +233,90 @@ static int gp_stat(gp_mount_t *m, const char *path, size_t len, int follow, void
     return ret == 0 ? gp_pack_stat(&st, out) : ret;
 }}
 
+/* Reads go in pieces of this size (gpath.file.READ_CHUNK says why). */
+#define GP_READ_CHUNK (4 * 1024 * 1024)
+
+#ifndef PYPY_VERSION
+/* read_bytes(glfd_address, size, offset) -> bytes | int: File.read()/readall()/pread() as
+   one builtin function (gpath._buffers makes it from gp_read_bytes_method() at import).
+   cffi cannot return a Python object, and the bytes object must be filled in place (a
+   whole-file read peaks at the file size) and without Python between the allocation and
+   the reads: between 1 MiB round trips each Python step costs several times its warm cost
+   (docs/benchmarks.md).  Reads in GP_READ_CHUNK pieces with the GIL released, sequentially
+   (offset < 0) or positionally from offset; fewer bytes only at end of file.  A failed
+   read returns its errno as an int so that Python raises the OSError with the file's
+   name.  A signal handler's exception (Ctrl-C) between pieces drops the data, as an
+   interrupted Python loop would.  The caller keeps the glfd alive (File's offset lock). */
+static PyObject *gp_read_bytes(PyObject *module, PyObject *args)
+{{
+    PyObject *address, *result;
+    Py_ssize_t size, total = 0;
+    long long offset;
+    glfs_fd_t *fd;
+    char *data;
+    (void)module;
+    if (!PyArg_ParseTuple(args, "OnL:read_bytes", &address, &size, &offset))
+        return NULL;
+    fd = (glfs_fd_t *)PyLong_AsVoidPtr(address);
+    if (fd == NULL) {{
+        if (!PyErr_Occurred())
+            PyErr_SetString(PyExc_ValueError, "read_bytes: NULL glfd");
+        return NULL;
+    }}
+    if (size < 0) {{
+        PyErr_SetString(PyExc_ValueError, "read_bytes: negative size");
+        return NULL;
+    }}
+    result = PyBytes_FromStringAndSize(NULL, size);
+    if (result == NULL)
+        return NULL;
+    data = PyBytes_AsString(result);
+    while (total < size) {{
+        size_t chunk = size - total < GP_READ_CHUNK ? (size_t)(size - total) : GP_READ_CHUNK;
+        ssize_t got;
+        int err = 0;
+        Py_BEGIN_ALLOW_THREADS
+        got = offset < 0 ? glfs_read(fd, data + total, chunk, 0)
+                         : glfs_pread(fd, data + total, chunk, offset + total, 0, NULL);
+        if (got < 0)
+            err = errno ? errno : EIO;
+        Py_END_ALLOW_THREADS
+        if (got < 0) {{
+            Py_DECREF(result);
+            return PyLong_FromLong(err);
+        }}
+        if (got == 0)
+            break;
+        total += got;
+        if (total < size && PyErr_CheckSignals() != 0) {{
+            Py_DECREF(result);
+            return NULL;
+        }}
+    }}
+    if (total < size) {{ /* end of file: a copy of what was read (no _PyBytes_Resize in abi3) */
+        PyObject *head = PyBytes_FromStringAndSize(data, total);
+        Py_DECREF(result);
+        return head;
+    }}
+    return result;
+}}
+
+static PyMethodDef gp_read_bytes_def = {{
+    "read_bytes", gp_read_bytes, METH_VARARGS,
+    "read_bytes(glfd_address, size, offset) -> bytes, or the errno of a failed read"
+}};
+
+static void *gp_read_bytes_method(void)
+{{
+    return &gp_read_bytes_def;
+}}
+#else
+static void *gp_read_bytes_method(void)
+{{
+    return NULL;  /* gpath._buffers falls back to reading through cffi */
+}}
+#endif
+
 static int gp_fstat(glfs_fd_t *fd, void *out)
 {{
     struct stat st;

@@ -6,13 +6,15 @@ import errno
 import io
 import mmap
 import os
+import signal
+import sys
 from collections.abc import Iterator
 
 import numpy as np
 import pytest
 
 import gpath
-from gpath import File, Volume
+from gpath import File, Volume, _buffers
 
 from _support import write_bytes
 
@@ -69,6 +71,76 @@ def test_read_rejects_bad_sizes(reader: File) -> None:
         reader.read("3")  # type: ignore[arg-type]
     with pytest.raises(TypeError):
         reader.read(2.0)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "read_bytes", [_buffers.read_bytes, _buffers.read_bytes_fallback], ids=["builtin", "fallback"]
+)
+def test_read_bytes_contract(volume: Volume, workdir: str, read_bytes: _buffers.ReadBytes) -> None:
+    # read()/readall()/pread() rest on this: whole pieces, short only at EOF, errno on failure.
+    chunk = _buffers.READ_CHUNK
+    data = os.urandom(2 * chunk + 5)
+    target = f"{workdir}/chunks"
+    write_bytes(volume, target, data)
+    glfd = volume.open(target, os.O_RDONLY)
+    try:
+        address = int(glfd)
+        assert read_bytes(address, 3, -1) == data[:3]
+        assert read_bytes(address, 0, -1) == b""
+        middle = read_bytes(address, chunk + 10, -1)  # across a piece boundary
+        assert type(middle) is bytes
+        assert middle == data[3 : chunk + 13]
+        assert read_bytes(address, len(data), -1) == data[chunk + 13 :]  # short: EOF
+        assert read_bytes(address, 10, -1) == b""
+        assert read_bytes(address, chunk + 2, 7) == data[7 : chunk + 9]  # positional
+        assert read_bytes(address, 100, len(data) - 4) == data[-4:]
+        assert read_bytes(address, 100, len(data) + 4) == b""
+    finally:
+        glfd.close()
+    glfd = volume.open(target, os.O_WRONLY)
+    try:
+        assert read_bytes(int(glfd), 4, -1) == errno.EBADF
+        assert read_bytes(int(glfd), 4, 0) == errno.EBADF
+    finally:
+        glfd.close()
+
+
+def test_read_bytes_is_the_c_builtin_on_cpython() -> None:
+    if sys.implementation.name == "cpython":
+        assert _buffers.read_bytes is not _buffers.read_bytes_fallback
+        assert type(_buffers.read_bytes).__name__ == "builtin_function_or_method"
+        with pytest.raises(ValueError):
+            _buffers.read_bytes(0, 1, -1)  # a NULL glfd is refused before any C call
+        with pytest.raises(TypeError):
+            _buffers.read_bytes(1, "1", -1)  # type: ignore[arg-type]
+
+
+def test_a_signal_interrupts_a_large_read_between_pieces(volume: Volume, workdir: str) -> None:
+    # read() of many pieces is one C call; a Ctrl-C-like exception must still end it early.
+    size = 32 * _buffers.READ_CHUNK
+    target = f"{workdir}/big"
+    with volume.fopen(target, "wb") as f:
+        f.write(bytes(size))
+
+    class Interrupted(Exception):
+        pass
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise Interrupted()
+
+    previous = signal.signal(signal.SIGALRM, interrupt)
+    try:
+        with volume.fopen(target, "rb") as f:
+            signal.setitimer(signal.ITIMER_REAL, 0.01)
+            with pytest.raises(Interrupted):
+                f.read(size)
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            assert 0 < f.tell() < size  # stopped between pieces
+            f.lseek(0, os.SEEK_SET)
+            assert f.read(10) == bytes(10)  # the File is still usable
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 # -- readinto ------------------------------------------------------------------------------------------

@@ -87,11 +87,13 @@ class MountHandle(CHandle):
     Python around the call.  :meth:`detach` waits for both kinds of call.
     """
 
-    __slots__ = ("c",)
+    __slots__ = ("c", "c_address")
 
     def __init__(self, ptr: Any) -> None:
         super().__init__(ptr)
         self.c: Any = ffi.new("gp_mount_t *", {"fs": ptr})
+        #: The address of :attr:`c` for the builtins that take it (``_stat.stat_path``).
+        self.c_address = int(ffi.cast("uintptr_t", self.c))
 
     def detach(self) -> Any:
         ptr = super().detach()

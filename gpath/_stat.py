@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import struct
-from typing import Any
+from typing import Any, Callable, Union
 
-from gpath._lowlevel import ffi, lib
+from gpath._lowlevel import builtin, ffi, lib
 
 _NS = 1_000_000_000
 
@@ -42,6 +43,27 @@ def stat_result(st: Any) -> os.stat_result:
 def stat_from_raw(raw: bytes) -> os.stat_result:
     """``stat_result`` of a ``struct stat`` kept as bytes (a listing entry's, built lazily)."""
     return stat_result(ffi.from_buffer("struct stat *", raw))
+
+
+StatPath = Callable[[int, Union[str, bytes], int], Union[os.stat_result, int]]
+
+
+def stat_path_fallback(mount_address: int, path: str | bytes, follow: int) -> os.stat_result | int:
+    """``stat_path`` through cffi: ``gp_stat`` into a buffer, then :func:`stat_from_buffer`."""
+    cpath = os.fsencode(path)
+    buf = bytearray(STAT_BUFFER_SIZE)
+    mount = ffi.cast("gp_mount_t *", mount_address)
+    ret = lib.gp_stat(mount, cpath, len(cpath), follow, ffi.from_buffer(buf))
+    if ret < 0:
+        return (ffi.errno or errno.EIO) if ret == -1 else int(ret)
+    return stat_from_buffer(buf, ret)
+
+
+#: ``stat_path(mount_address, path, follow)``: Volume.stat()'s one C call (``gp_stat_path`` in
+#: ``_lowlevel/_build.py``).  *path* is str or bytes (checked in C as ``encode()`` checks it);
+#: the result is the ``os.stat_result``, or an int: the errno, ``GP_NOT_MOUNTED`` or
+#: ``GP_EMBEDDED_NUL``.
+stat_path: StatPath = builtin("stat_path", os.stat_result) or stat_path_fallback
 
 
 def statvfs_result(sv: Any) -> os.statvfs_result:

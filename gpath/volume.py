@@ -35,11 +35,11 @@ from typing import IO, TYPE_CHECKING, Any, AnyStr, Literal, NoReturn, overload
 from typing_extensions import Buffer, Self
 
 from gpath import _shutil, _xattr
-from gpath._fspath import FS_ENCODING, FS_ERRORS, StrOrBytesPath, decode_like, encode, encode_name, wants_bytes
+from gpath._fspath import StrOrBytesPath, decode_like, encode, encode_name, wants_bytes
 from gpath._handle import CHandle, MountHandle
 from gpath._lowlevel import ffi, lib, require_symbol
 from gpath._modes import parse_mode
-from gpath._stat import STAT_BUFFER_SIZE, stat_from_buffer, statvfs_result, to_id, to_timespec_pair, unpack_stat
+from gpath._stat import stat_path, statvfs_result, to_id, to_timespec_pair
 from gpath.dir import Dir, DirEntry, ScandirIterator
 from gpath.errors import (
     InvalidArgumentError,
@@ -749,14 +749,10 @@ class Volume:
         mount = self._mount
         if mount is None:
             raise VolumeNotMounted()
-        cpath = path.encode(FS_ENCODING, FS_ERRORS) if path.__class__ is str else encode(path)
-        buf = bytearray(STAT_BUFFER_SIZE)
-        ret = lib.gp_stat(mount.handle.c, cpath, len(cpath), follow, ffi.from_buffer(buf))
-        if ret != 0:
-            if ret > 0:
-                return stat_from_buffer(buf, ret)
-            _raise_gp_error(ret, path)
-        return os.stat_result(unpack_stat(buf))
+        result = stat_path(mount.handle.c_address, path if path.__class__ is str else encode(path), follow)
+        if isinstance(result, int):
+            _raise_gp_error(result, path, result if result > 0 else None)
+        return result
 
     def statvfs(self, path: StrOrBytesPath = "/") -> os.statvfs_result:
         """Return ``os.statvfs_result`` for the volume (*path* is any path on it)."""
@@ -1275,12 +1271,17 @@ def _directory_error(vol: Volume, cpath: bytes) -> int:
 _MAX_SYMLINK_HOPS = 40
 
 
-def _raise_gp_error(ret: int, path: Any) -> NoReturn:
-    """Raise for a failed gp_* helper that checks its path and holds the mount itself."""
+def _raise_gp_error(ret: int, path: Any, err: int | None = None) -> NoReturn:
+    """Raise for a failed gp_* helper that checks its path and holds the mount itself.
+
+    *err* is the errno when the helper returned it (a builtin); otherwise cffi's saved errno.
+    """
     if ret == lib.GP_NOT_MOUNTED:
         raise VolumeNotMounted()
     if ret == lib.GP_EMBEDDED_NUL:
         raise ValueError("embedded null byte")
+    if err is not None:
+        raise oserror(err, path)
     raise_oserror(path)
 
 

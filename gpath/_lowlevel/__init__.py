@@ -2,11 +2,19 @@
 
 Every other gpath module gets ``ffi`` and ``lib`` from here; nothing else names the compiled
 module.  Optional symbols (``_symbols.OPTIONAL_SYMBOLS``) are probed once at import.
+
+Two hot paths return Python objects made in C (``read_bytes``, ``stat_path``: see their
+comments in ``_build.py``).  cffi cannot return objects, so on CPython :func:`builtin` makes
+them into builtin functions once, here, from their ``PyMethodDef``; elsewhere it returns None
+and the callers do the same work through cffi.
 """
 
 from __future__ import annotations
 
+import ctypes
 import io
+import sys
+from typing import Any, Callable
 
 from ._symbols import OPTIONAL_SYMBOLS
 
@@ -35,4 +43,16 @@ def require_symbol(name: str) -> None:
         raise io.UnsupportedOperation(f"{name}() is not provided by the installed libgfapi")
 
 
-__all__ = ["ffi", "lib", "MISSING_SYMBOLS", "has_symbol", "require_symbol"]
+def builtin(name: str, bound_to: object = None) -> Callable[..., Any] | None:
+    """The compiled module's builtin function *name*, with *bound_to* as its C ``self``."""
+    method = lib.gp_builtin_method(name.encode())
+    if method == ffi.NULL or sys.implementation.name != "cpython":  # pragma: no cover
+        return None
+    new_function = ctypes.pythonapi.PyCFunction_NewEx
+    new_function.restype = ctypes.py_object  # a new reference, which ctypes takes over
+    new_function.argtypes = (ctypes.c_void_p, ctypes.py_object, ctypes.py_object)
+    function: Callable[..., Any] = new_function(int(ffi.cast("uintptr_t", method)), bound_to, None)
+    return function
+
+
+__all__ = ["ffi", "lib", "MISSING_SYMBOLS", "builtin", "has_symbol", "require_symbol"]

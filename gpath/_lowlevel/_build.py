@@ -306,14 +306,108 @@ static PyMethodDef gp_read_bytes_def = {{
     "read_bytes(glfd_address, size, offset) -> bytes, or the errno of a failed read"
 }};
 
-static void *gp_read_bytes_method(void)
+/* One of the 19 os.stat_result fields *_ns: sec * 10**9 + nsec, as a Python int of any size. */
+static PyObject *gp_ns_total(int64_t sec, int64_t nsec, int64_t packed, int overflow)
 {{
-    return &gp_read_bytes_def;
+    PyObject *billion, *seconds, *scaled, *rest, *total;
+    if (!overflow)
+        return PyLong_FromLongLong(packed);
+    billion = PyLong_FromLong(1000000000L);
+    seconds = PyLong_FromLongLong(sec);
+    scaled = billion && seconds ? PyNumber_Multiply(seconds, billion) : NULL;
+    rest = PyLong_FromLongLong(nsec);
+    total = scaled && rest ? PyNumber_Add(scaled, rest) : NULL;
+    Py_XDECREF(billion);
+    Py_XDECREF(seconds);
+    Py_XDECREF(scaled);
+    Py_XDECREF(rest);
+    return total;
+}}
+
+/* stat_path(mount_address, path, follow) -> os.stat_result | int: Volume.stat()/lstat()
+   as one builtin function (made like read_bytes, with os.stat_result as its `self`).
+   *path* is str (encoded as os.fsencode does) or bytes; gp_stat checks it, holds the
+   mount and stats with the GIL released.  A failure returns an int: the errno, or
+   GP_NOT_MOUNTED / GP_EMBEDDED_NUL.  The result is built as gpath._stat.stat_from_buffer
+   builds it from gp_pack_stat's fields, without the buffer and the unpacking. */
+static PyObject *gp_stat_path(PyObject *stat_result_type, PyObject *args)
+{{
+    PyObject *address, *path, *encoded = NULL, *ns[3], *fields, *result;
+    struct gp_stat_fields f;
+    gp_mount_t *m;
+    int follow, ret, err = 0;
+    if (!PyArg_ParseTuple(args, "OOi:stat_path", &address, &path, &follow))
+        return NULL;
+    m = (gp_mount_t *)PyLong_AsVoidPtr(address);
+    if (m == NULL) {{
+        if (!PyErr_Occurred())
+            PyErr_SetString(PyExc_ValueError, "stat_path: NULL mount");
+        return NULL;
+    }}
+    if (PyUnicode_Check(path)) {{
+        encoded = PyUnicode_EncodeFSDefault(path);
+        if (encoded == NULL)
+            return NULL;
+        path = encoded;
+    }} else if (!PyBytes_Check(path)) {{
+        PyErr_SetString(PyExc_TypeError, "stat_path: path must be str or bytes");
+        return NULL;
+    }}
+    {{
+        const char *cpath = PyBytes_AsString(path);
+        size_t len = (size_t)PyBytes_Size(path);
+        Py_BEGIN_ALLOW_THREADS
+        ret = gp_stat(m, cpath, len, follow, &f);
+        if (ret == -1)
+            err = errno ? errno : EIO;
+        Py_END_ALLOW_THREADS
+    }}
+    Py_XDECREF(encoded);
+    if (ret < 0)
+        return PyLong_FromLong(ret == -1 ? err : ret);
+    ns[0] = gp_ns_total(f.atime, f.atime_nsec, f.atime_ns, ret);
+    ns[1] = gp_ns_total(f.mtime, f.mtime_nsec, f.mtime_ns, ret);
+    ns[2] = gp_ns_total(f.ctime, f.ctime_nsec, f.ctime_ns, ret);
+    if (ns[0] == NULL || ns[1] == NULL || ns[2] == NULL) {{
+        Py_XDECREF(ns[0]);
+        Py_XDECREF(ns[1]);
+        Py_XDECREF(ns[2]);
+        return NULL;
+    }}
+    fields = Py_BuildValue("(LKKLLLLLLLdddNNNLLK)", (long long)f.mode,
+                           (unsigned long long)f.ino, (unsigned long long)f.dev,
+                           (long long)f.nlink, (long long)f.uid, (long long)f.gid,
+                           (long long)f.size, (long long)f.atime, (long long)f.mtime,
+                           (long long)f.ctime, f.atime_f, f.mtime_f, f.ctime_f, ns[0], ns[1],
+                           ns[2], (long long)f.blksize, (long long)f.blocks,
+                           (unsigned long long)f.rdev);
+    if (fields == NULL)
+        return NULL;
+    result = PyObject_CallFunctionObjArgs(stat_result_type, fields, NULL);
+    Py_DECREF(fields);
+    return result;
+}}
+
+static PyMethodDef gp_stat_path_def = {{
+    "stat_path", gp_stat_path, METH_VARARGS,
+    "stat_path(mount_address, path, follow) -> os.stat_result, or an errno/GP_* code"
+}};
+
+/* The PyMethodDef of a builtin above, by name (NULL if unknown): gpath._lowlevel makes
+   the functions at import, since cffi itself cannot return Python objects. */
+static void *gp_builtin_method(const char *name)
+{{
+    if (strcmp(name, "read_bytes") == 0)
+        return &gp_read_bytes_def;
+    if (strcmp(name, "stat_path") == 0)
+        return &gp_stat_path_def;
+    return NULL;
 }}
 #else
-static void *gp_read_bytes_method(void)
+static void *gp_builtin_method(const char *name)
 {{
-    return NULL;  /* gpath._buffers falls back to reading through cffi */
+    (void)name;
+    return NULL;  /* not CPython: gpath falls back to the same work through cffi */
 }}
 #endif
 

@@ -8,12 +8,15 @@ import pathlib
 import shutil
 import stat
 import subprocess
+import sys
 import time
 import uuid
 
 import pytest
 
-from gpath import Volume
+from gpath import Volume, _stat
+from gpath._handle import MountHandle
+from gpath._lowlevel import ffi, lib
 
 from _support import symlink_tree, write_bytes as _write
 
@@ -40,6 +43,43 @@ def test_stat_returns_os_stat_result(volume: Volume, tree: str) -> None:
     assert abs(st.st_mtime - st.st_mtime_ns / 1e9) < 1e-6
     assert st.st_ino != 0
     assert st.st_blksize > 0
+
+
+@pytest.mark.parametrize(
+    "stat_path", [_stat.stat_path, _stat.stat_path_fallback], ids=["builtin", "fallback"]
+)
+def test_stat_path_contract(volume: Volume, tree: str, stat_path: _stat.StatPath) -> None:
+    # Volume.stat()/lstat() rest on this one call; the C builtin and the cffi fallback agree
+    # with each other and with the kernel's rules for the *_ns times beyond 1677-2262.
+    mount = volume._mount
+    assert mount is not None
+    address = mount.handle.c_address
+    volume.utime(f"{tree}/file", ns=(10**19 + 5, -(2**63) - 7))
+    for path in (f"{tree}/file", os.fsencode(f"{tree}/file")):
+        st = stat_path(address, path, 1)
+        assert type(st) is os.stat_result
+        assert (st.st_size, st.st_atime_ns, st.st_mtime_ns) == (5, 10**19 + 5, -(2**63) - 7)
+        assert st.st_atime == 10**10 and type(st.st_atime) is float
+        assert tuple(st) == tuple(volume.stat(f"{tree}/file"))
+    link = stat_path(address, f"{tree}/link", 0)
+    assert isinstance(link, os.stat_result) and stat.S_ISLNK(link.st_mode)
+    assert stat_path(address, f"{tree}/missing", 1) == errno.ENOENT
+    assert stat_path(address, f"{tree}/file/x", 1) == errno.ENOTDIR
+    assert stat_path(address, "", 1) == errno.ENOENT
+    assert stat_path(address, "/" + "a" * 5000, 1) == errno.ENAMETOOLONG
+    assert stat_path(address, "/a\0b", 1) == lib.GP_EMBEDDED_NUL
+    unmounted = MountHandle(ffi.NULL)  # what a stat racing umount() finds: no C call made
+    unmounted.c.closed = 1
+    assert stat_path(unmounted.c_address, f"{tree}/file", 1) == lib.GP_NOT_MOUNTED
+
+
+def test_stat_path_is_the_c_builtin_on_cpython() -> None:
+    if sys.implementation.name == "cpython":
+        assert type(_stat.stat_path).__name__ == "builtin_function_or_method"
+        with pytest.raises(ValueError):
+            _stat.stat_path(0, "/", 1)  # a NULL mount is refused before any C call
+        with pytest.raises(TypeError):
+            _stat.stat_path(1, pathlib.PurePosixPath("/"), 1)  # type: ignore[arg-type]
 
 
 def test_stat_follows_symlinks_lstat_does_not(volume: Volume, tree: str) -> None:

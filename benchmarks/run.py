@@ -1152,13 +1152,13 @@ def _bs_label(bs: int) -> str:
 # Why a target can be missed on this stack (shown next to a missed target).  Keys are
 # target-id prefixes; see the Analysis section of docs/benchmarks.md for the measurements.
 WHY = {
-    "seq-gpath-read ": "read() is readinto() plus a new 1 MiB bytes object per call (made by "
-                       "PyBytes_FromStringAndSize, filled in place by glfs_read).  benchmarks/readfloor.py "
-                       "(fresh processes, 40 interleaved rounds, four runs) put the layers below it at: "
-                       "the C loop inside a Python process 0.97-1.02x C, bare cffi calls 0.96-1.00x with "
-                       "or without a new bytes object per call; readinto 0.94-0.98x, read 0.93-0.96x.  "
-                       "What read() adds above the bare loop, 1-6 % (~5-50 us per call), is about what "
-                       "its Python costs between round trips and up to twice that; no floor proven "
+    "seq-gpath-read ": "read() is one C call per read (read_bytes: the bytes object is allocated and filled "
+                       "in C).  Its floor is a read that returns new memory per call: in "
+                       "benchmarks/readfloor.py's latest 40-round run (fresh processes, resolution about "
+                       "+-3 %) the C loop doing that inside a Python process measured 0.964x C, gpath's "
+                       "builtin in a bare loop 0.960x and read() 0.946x; in one process on one mount (60 "
+                       "alternating passes) read() measures 0.989x a bare cffi loop.  Within the resolution "
+                       "of the floor, reached in some runs and not in others; no lower floor proven "
                        "(Analysis: sequential reads)",
     "seq-gpath.path-read ": "the same File.read() as the gpath row; see there",
     "seq-": "the same File code as the other rows; per call gpath adds a few us to ~0.85 ms of transfer, "
@@ -1172,20 +1172,20 @@ WHY = {
                    "trips; 0.95x leaves ~40 us for everything above C, of which the bare calls take part, "
                    "and libgfapi-python's unguarded File ends near the line (detail; Analysis: the "
                    "metadata gap)",
-    "meta-stat": "one C call per stat (gp_stat: path checks, mount hold, stat, packing).  Any stat API "
-                 "returns an os.stat_result: the bare call plus that object costs 4.3 us cold against "
-                 "2.1 us for the bare call, gpath's stat 6.7 us (benchmarks/coldcost.py), and cold costs "
-                 "about double between round trips.  The bare cffi loop itself measured 0.94-1.00x C "
-                 "over the runs, so the result object takes most of what is left above the line; "
-                 "gpath's own ~2.4 us (path checks, a buffer per call) is not proven unavoidable "
-                 "(Analysis: the metadata gap)",
+    "meta-stat": "one C call per stat that returns the os.stat_result (stat_path).  benchmarks/statfloor.py "
+                 "(fresh processes, 30 rounds, the same 2,000 files for every row): bare cffi 0.997x C, "
+                 "the stat_path builtin in a bare loop 0.983x, Volume.stat 0.968x.  Per-round ratios "
+                 "scatter by +-10 %; the row measured 0.80-1.01x over the full runs (Run-to-run "
+                 "variation; Analysis: the metadata gap)",
     "meta-unlink": "gpath adds ~3 us cold (benchmarks/coldcost.py: 5.1 against 1.9 us for the bare call), "
                    "~1 % of a ~620 us unlink; the ratio scatters by more between runs (Run-to-run "
                    "variation)",
     "scandir": "per entry gpath copies only the name, mode and raw struct stat (DirEntry builds the "
                "os.stat_result and path on first use): ~0.97x C in isolation",
-    "threads-": "C itself gains only the factor in the detail from 8 threads: the client's epoll "
-                "threads, the brick and the interpreter share 2 cores, and gpath scales like C",
+    "threads-": "the client's epoll threads, the brick and the interpreter share 2 cores: C itself gains "
+                "1.6-2.1x from 8 threads over the full runs (this run's factor is in the detail), and "
+                "gpath's 8-thread rates were 0.89-0.97x C's for stat and 0.94-0.95x for create in the "
+                "runs of 01:03 and 01:33 (Run-to-run variation)",
     "iterdir-info": "one GlusterPath and one lazily converted info per entry, against a DirEntry",
     "iterdir": "pathlib's contract: is_file() returns up-to-date information (the 3.14 docs send "
                "cached queries to Path.info), so each call is a glfs_stat, most of them a lookup round "
@@ -1481,13 +1481,17 @@ mount-write-unmount-exit script 10.15 s; after: see the `umount` and
   bookkeeping is inlined, and `close()` detaches the glfd under the File's offset lock, so
   `lseek()` needs only that lock (which it needs anyway: libgfapi's `SEEK_CUR` is an
   unlocked read-modify-write of the glfd offset).  A bare cffi call costs ~0.13 us.
-- stat: one C call, `gp_stat` (`gpath/_lowlevel/_build.py`), checks the path as
-  `encode()` does, holds the mount, stats, and writes `os.stat_result`'s 19 fields (float
-  times computed as CPython's `os.stat` computes them) for one `struct.unpack_from()`.  The
-  mount's count of running calls lives in a C `gp_mount_t` (`MountHandle`), so the hold
-  costs no Python; `umount()` waits for C-held and Python-held calls alike.  Cold cost
-  (`benchmarks/coldcost.py`) 11.5 -> 6.6 us per call; thread CPU per uncached stat ~12 ->
-  ~4 us above a bare cffi loop.
+- stat: one C call that returns the `os.stat_result`, `stat_path`: a builtin function of
+  the compiled module (cffi cannot return Python objects, so `gpath._lowlevel.builtin()`
+  makes it once from its `PyMethodDef`).  It encodes a str path as `os.fsencode()` does,
+  checks it as `encode()` does, holds the mount (the mount's count of running calls lives
+  in a C `gp_mount_t`, `MountHandle`, so the hold costs no Python; `umount()` waits for
+  C-held and Python-held calls alike), stats with the GIL released and builds the result
+  (float times computed as CPython's `os.stat` computes them).  Its first form, `gp_stat`
+  filling a buffer for one `struct.unpack_from()`, took the cold cost
+  (`benchmarks/coldcost.py`) from 11.5 to 6.6 us per call and the thread CPU per uncached
+  stat from ~12 to ~4 us above a bare cffi loop; the builtin drops the buffer, the unpacking
+  and the Python encoding as well.
 - open: `gp_open` opens or exclusively creates, does the O_TRUNC `ftruncate` and sets the
   File's lock owner in one C call; `fopen()`/`open_file()` build the File directly (no
   intermediate Glfd); lock owners come from a per-process counter (no `getrandom` per
@@ -1498,9 +1502,13 @@ mount-write-unmount-exit script 10.15 s; after: see the `umount` and
   the glfd alive with the offset lock alone, as `lseek()` does.  Main-thread CPU per
   create+write+close, uncached: 250 -> ~162 us (the same calls from Python without gpath:
   ~118 us); cold cost 25-28 -> ~22 us.
-- Reads: `read()`/`readinto()` keep the glfd alive with the offset lock alone (no handle
-  hold and no error helper per chunk): cold cost per 1 MiB call 14.9 -> 10.5 us (`read`) and
-  11.7 -> 7.5 us (`readinto`), against ~2 us for a bare call.
+- Reads: `read()`, `readall()` and `pread()` are one C call, `read_bytes` (a builtin made
+  like `stat_path`): it allocates the bytes object, fills it in 4 MiB pieces with the GIL
+  released and lets signal handlers run between pieces.  Before, a ctypes call made the
+  bytes object and a Python loop filled it.  Alternating in one process on one mount (60
+  passes of 256 MiB): `read()` went from 0.952x to 0.989x a bare cffi loop.  `readinto()`
+  keeps the glfd alive with the offset lock alone (no handle hold and no error helper per
+  chunk): cold cost per 1 MiB call 11.7 -> 7.5 us, against ~2 us for a bare call.
 - Listings: `GlusterPath.iterdir()`/`glob()` keep each entry's raw `struct stat`;
   `info.is_*()` answer from its mode and `info.stat()` converts it on first use:
   `iterdir()` + `info.is_file()` went from 0.82x to about 0.95x the low-level scandir loop.
@@ -1529,13 +1537,15 @@ trips.  Cold costs of single pieces (us; an empty call measures ~0.8): a `CHandl
 File object (an `io.RawIOBase`) ~2.3, a lock owner ~1.7, `ffi.new()` ~1.4, a Python-level
 call of gpath's ~0.35, an `os.stat_result` ~2.
 
-**stat** now runs in one C call (see above): 6.7 us cold against 2.1 us for the bare call,
-~4 us of thread CPU per stat above a bare cffi loop, under 2 % of a ~220 us stat.  About
-half of that is not gpath's: any stat API returns an `os.stat_result`, and the bare call
-plus unpacking into one costs 4.3 us cold (coldcost's `bare+res` row).  The other ~2.4 us
-are the path checks, the mount check and a 176-byte buffer per call.  With the bare loop
-itself at 0.94-1.00x C, that leaves gpath at 0.89-1.01x over the runs: within reach in
-some runs, below the line in most, and not proven out of reach.
+**stat** is one C call (see above).  Cold, the bare call costs 2.1 us and the bare call
+plus the `os.stat_result` any stat API returns 4.3 us (coldcost's `bare+res` row); the
+builtin does that work in C.  `benchmarks/statfloor.py` compares uncached stats of the same
+2,000 files in fresh processes, 30 interleaved rounds: bare cffi 0.997x C, the `stat_path`
+builtin in a bare loop 0.983x, `Volume.stat` 0.968x (interquartile ranges about +-8 %).
+Until the 01:03 run the benchmark's `stat` row statted the files each implementation had
+created in the create row, in 5-15 rounds, and measured 0.80-1.01x over the runs with the
+bare cffi loop at 0.94-1.00x; it now stats one shared directory (the thread rows') in 40
+rounds, so that the brick's caches are the same for every implementation.
 
 ### Sequential 1 MiB reads: the floor of a Python process
 
@@ -1545,32 +1555,38 @@ cffi module and called once from a Python process that mounted through gpath (`c
 that loop reading into new memory per call, freeing the previous block after the next read
 as `while chunk := f.read(n)` does (`c-alloc`); bare `glfs_read` calls through cffi; the
 same returning a new bytes object per call (`cffi-read`); `File.readinto`; `File.read`.
-Paired medians against C in four runs (in parentheses: against the bare cffi loop; run 2's
-`c-alloc` freed each block before the next read, run 4 added `cffi-read`):
+Paired medians against C in five runs (in parentheses: against the bare cffi loop; run 2's
+`c-alloc` freed each block before the next read, run 4 added `cffi-read`).  Runs 1-4
+measured the earlier `read()`, which made its bytes object through a ctypes call and filled
+it from a Python loop; run 5 (after the 01:33 full run) the current one, one `read_bytes`
+call, and adds `read-bytes`, that builtin called in a bare loop:
 
-| row | run 1 | run 2 | run 3 | run 4 |
-| --- | --- | --- | --- | --- |
-| c-in-py | 0.981 | 0.985 | 1.022 | 0.965 |
-| c-alloc | - | 1.014 | 0.995 | 0.973 |
-| cffi | 0.979 | 0.985 | 1.004 | 0.957 |
-| cffi-read | - | - | - | 0.958 (0.999) |
-| readinto | 0.976 (0.985) | 0.940 (0.984) | 0.959 (0.947) | 0.949 (0.981) |
-| read | 0.941 (0.965) | 0.939 (0.960) | 0.934 (0.942) | 0.959 (0.994) |
+| row | run 1 | run 2 | run 3 | run 4 | run 5 |
+| --- | --- | --- | --- | --- | --- |
+| c-in-py | 0.981 | 0.985 | 1.022 | 0.965 | 0.975 |
+| c-alloc | - | 1.014 | 0.995 | 0.973 | 0.964 |
+| cffi | 0.979 | 0.985 | 1.004 | 0.957 | 0.987 |
+| cffi-read | - | - | - | 0.958 (0.999) | 0.935 (0.970) |
+| read-bytes | - | - | - | - | 0.960 (0.979) |
+| readinto | 0.976 (0.985) | 0.940 (0.984) | 0.959 (0.947) | 0.949 (0.981) | 0.937 (0.983) |
+| read | 0.941 (0.965) | 0.939 (0.960) | 0.934 (0.942) | 0.959 (0.994) | 0.946 (0.963) |
 
 A single round's ratio has an interquartile range of about +-5 %, so each 40-round median
-is good to about +-3 %.  Neither the Python process, nor new memory per call, nor a bare
-cffi call per MiB costs anything measurable; the whole gap is gpath's Python per call:
-readinto 1.5-5 % below the bare loop (its closed-file and writable-buffer checks, the
-offset lock and the read loop: ~7.5 us cold against ~2 us), read 1-6 % (plus
-`fill_bytes` and its callback).  At ~0.85 ms per call that is 10-40 us, while coldcost-style
-figures predict 10-20 us between round trips; alternating the loops in one process on one
-mount (24 passes each), readinto measured 0.99x the bare loop.  The resolution of such a
-run is the limit here: in one more 40-round run, the bare loop with only a
-`threading.Lock` around each call (~0.1 us) measured 0.977x the bare loop, a stand-in
-`io.RawIOBase` with gpath's readinto steps 0.975x, and gpath's readinto 0.989x.  Moving
-the chunk loop into C (tried, then reverted) changed nothing measurable either.  readinto
-meets 0.95x on average (0.954 on this page); read does not (1-3 % below the line), and its
-floor is not proven.
+is good to about +-3 %.  The Python process and a bare cffi call per MiB cost nothing
+measurable.  New memory per call costs 0-4 % even in C (`c-alloc`), and returning it
+through Python costs about as much (`read-bytes`, `cffi-read`): that is the floor of any
+`read()` that returns new bytes.  Alternating the loops in one process on one mount
+measures more finely (60 passes of 256 MiB each): `read()` 0.989x the bare cffi loop
+(0.952x before `read_bytes`), the builtin alone 0.998x, `readinto()` 0.971x.  What is
+left of `readinto()`'s gap is its Python per call (closed-file and writable-buffer
+checks, the offset lock, the read loop: ~7.5 us cold against ~2 us), at the resolution
+of these runs: in one more 40-round run, the bare loop with only a `threading.Lock`
+around each call (~0.1 us) measured 0.977x the bare loop, a stand-in `io.RawIOBase` with
+gpath's readinto steps 0.975x, and gpath's readinto 0.989x.  Moving readinto's chunk loop
+into C (tried, then reverted) changed nothing measurable.  In the full runs `readinto()`
+measured 0.91-0.96x C and met the line in most recent ones; `read()` measured 0.92-0.95x
+and misses it by 0.5 % on this page, within the resolution of its floor; no lower floor is
+proven.
 
 **create+write+close** cannot reach 0.95x C on this stack with the File the project
 requires.  At ~1,200 files/s C spends ~830 us per file; 0.95x leaves ~40 us of the calling
@@ -1597,24 +1613,26 @@ pathlib 3.14 idiom for "the type the listing saw", and it meets the 0.9x target.
 
 The targets that flip between full runs are those within a few per cent of their line.
 Full runs (UTC start times): 19:34 on 2026-11-25 is the last one before the changes to
-stat, open/write and the benchmark loop; 20:46, 21:13 and 21:38 ran the current code except
-for the thinner read loop, which 22:09 has as well; 23:38 (this page) is the same gpath code
-with 15 rounds instead of 5 for the 1 MiB I/O and create/stat/unlink rows.  In parentheses:
-the bare cffi loop (readinto rows only since 21:38).
+stat, open/write and the benchmark loop; 20:46, 21:13 and 21:38 ran the code of that
+evening except for the thinner read loop, which 22:09 has as well; 23:38 is the same gpath
+code with 15 rounds instead of 5 for the 1 MiB I/O and create/stat/unlink rows.  01:03 on
+2026-11-26 is the first with `read_bytes` and `stat_path`; 01:33 (this page) the same code
+with 40 rounds for the 1 MiB reads and stat, and stat on one shared directory.  In
+parentheses: the bare cffi loop (readinto rows only since 21:38).
 
-| target | 19:34 | 20:46 | 21:13 | 21:38 | 22:09 | 23:38 |
-| --- | --- | --- | --- | --- | --- | --- |
-| gpath read 1M | 0.883 | 0.901 | 0.926 | 0.911 | 0.937 | 0.920 |
-| gpath readinto 1M (cffi) | 0.932 | 0.914 | 0.949 | 0.956 (0.99) | 0.928 (0.98) | 0.954 (0.96) |
-| gpath write 1M | 1.02 | 0.939 | 0.958 | 0.935 | 0.990 | 0.962 |
-| gpath.path read 1M | 0.907 | 0.909 | 0.907 | 0.892 | 0.922 | 0.945 |
-| gpath.path readinto 1M | 0.935 | 0.917 | 0.919 | 0.981 | 0.919 | 0.956 |
-| gpath.path write 1M (+fsync) | 0.980 (0.995) | 0.936 (0.941) | 0.950 (1.02) | 1.01 (0.999) | 1.00 (1.03) | 0.974 (0.984) |
-| create+write+close (cffi) | 0.845 (0.94) | 0.865 (0.99) | 0.888 (0.95) | 0.863 (0.96) | 0.861 (0.97) | 0.895 (0.93) |
-| stat (cffi) | 0.797 (0.94) | 1.01 (1.00) | 0.929 (0.97) | 0.943 (0.94) | 0.914 (0.97) | 0.887 (0.96) |
-| unlink (cffi) | 0.988 (0.99) | 0.936 (0.98) | 1.01 (0.97) | 0.962 (0.98) | 0.980 (1.00) | 0.970 (0.98) |
-| rmtree / copytree vs naive loop | 1.94 / 2.12 | 2.07 / 2.03 | 1.90 / 1.95 | 1.67 / 2.10 | 1.99 / 2.29 | 2.03 / 2.11 |
-| targets met | 16 of 26 | 14 of 26 | 15 of 26 | 17 of 26 | 16 of 26 | 19 of 26 |
+| target | 19:34 | 20:46 | 21:13 | 21:38 | 22:09 | 23:38 | 01:03 | 01:33 |
+| --- | --- | --- | --- | --- | --- | --- | --- | --- |
+| gpath read 1M | 0.883 | 0.901 | 0.926 | 0.911 | 0.937 | 0.920 | 0.935 | 0.945 |
+| gpath readinto 1M (cffi) | 0.932 | 0.914 | 0.949 | 0.956 (0.99) | 0.928 (0.98) | 0.954 (0.96) | 0.934 (0.97) | 0.952 (0.97) |
+| gpath write 1M | 1.02 | 0.939 | 0.958 | 0.935 | 0.990 | 0.962 | 0.987 | 0.943 |
+| gpath.path read 1M | 0.907 | 0.909 | 0.907 | 0.892 | 0.922 | 0.945 | 0.929 | 0.930 |
+| gpath.path readinto 1M | 0.935 | 0.917 | 0.919 | 0.981 | 0.919 | 0.956 | 0.945 | 0.962 |
+| gpath.path write 1M (+fsync) | 0.980 (0.995) | 0.936 (0.941) | 0.950 (1.02) | 1.01 (0.999) | 1.00 (1.03) | 0.974 (0.984) | 0.999 (0.980) | 0.952 (0.973) |
+| create+write+close (cffi) | 0.845 (0.94) | 0.865 (0.99) | 0.888 (0.95) | 0.863 (0.96) | 0.861 (0.97) | 0.895 (0.93) | 0.859 (0.95) | 0.861 (0.95) |
+| stat (cffi) | 0.797 (0.94) | 1.01 (1.00) | 0.929 (0.97) | 0.943 (0.94) | 0.914 (0.97) | 0.887 (0.96) | 0.897 (0.98) | 0.962 (0.96) |
+| unlink (cffi) | 0.988 (0.99) | 0.936 (0.98) | 1.01 (0.97) | 0.962 (0.98) | 0.980 (1.00) | 0.970 (0.98) | 0.978 (1.00) | 0.974 (1.00) |
+| rmtree / copytree vs naive loop | 1.94 / 2.12 | 2.07 / 2.03 | 1.90 / 1.95 | 1.67 / 2.10 | 1.99 / 2.29 | 2.03 / 2.11 | 2.12 / 1.97 | 2.20 / 1.93 |
+| targets met | 16 of 26 | 14 of 26 | 15 of 26 | 17 of 26 | 16 of 26 | 19 of 26 | 16 of 26 | 18 of 26 |
 
 Earlier runs the same day: 18:28 met 19 (read 1M 0.955, gpath.path readinto 0.972), 18:52
 met 16 (readinto 0.991).  Within the 21:13 run itself, the same single-threaded stat loop
@@ -1631,9 +1649,7 @@ the same C loop on the same kind of file, depending on whether write-behind's ag
 keeps up and on the brick still writing back the previous writer's data, so their medians
 over 5 rounds say little; no target rests on them.  FUSE reads drop the page cache of the file first
 (`posix_fadvise(DONTNEED)`); FUSE `stat` may still be answered by the kernel's attribute
-cache.  In the 23:38 run the `cffi` trivial-call row failed: the benchmark's bare-cffi adapter looked
-for a File attribute on its bare reader (fixed after the run; a 2-round run of that row then
-measured C 0.025, cffi 0.152 and gpath 0.377 us per call).  libgfapi-python's `fsync()` fails on GlusterFS >= 6 (its ctypes prototype predates
+cache.  libgfapi-python's `fsync()` fails on GlusterFS >= 6 (its ctypes prototype predates
 the 6.0 signature change) and is recorded as a failure; its `umount()` is a plain
 `glfs_fini` (~10 s), like C's.
 """

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import json
 import os
-import statistics
 import subprocess
 import sys
 import time
@@ -29,6 +28,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+from floors import print_table, run_rounds  # noqa: E402
 from run import CBENCH, build_cbench  # noqa: E402
 
 IMPLS = ("c", "cffi", "stat_path", "gpath")
@@ -101,23 +101,11 @@ def main() -> None:
         with vol.fopen(path, "wb") as f:
             f.write(b"x" * 4096)
     try:
-        values: dict[str, list[float]] = {impl: [] for impl in IMPLS}
-        for rnd in range(rounds):
-            for impl in IMPLS[rnd % len(IMPLS):] + IMPLS[:rnd % len(IMPLS)]:
-                values[impl].append(measure(impl, host, volname))
+        values = run_rounds(IMPLS, rounds, lambda impl: measure(impl, host, volname))
     finally:
         vol.rmtree(DIR)
         vol.umount()
-
-    def paired(impl: str, base: str) -> str:
-        ratios = sorted(a / b for a, b in zip(values[impl], values[base]))
-        quarter = len(ratios) // 4
-        return f"{statistics.median(ratios):.3f} ({ratios[quarter]:.3f}-{ratios[-quarter - 1]:.3f})"
-
-    print(f"{rounds} rounds; paired ratios: median (interquartile range)")
-    print(f"{'impl':<10}{'stat/s':>7}  {'vs c':<21}{'vs cffi'}")
-    for impl in IMPLS:
-        print(f"{impl:<10}{statistics.median(values[impl]):>7.0f}  {paired(impl, 'c'):<21}{paired(impl, 'cffi')}")
+    print_table(values, "stat/s", ("c", "cffi"))
 
 
 if __name__ == "__main__":

@@ -3,7 +3,10 @@ and their table of paired ratios."""
 
 from __future__ import annotations
 
+import json
 import statistics
+import subprocess
+import sys
 from typing import Callable, Sequence
 
 
@@ -31,3 +34,19 @@ def print_table(values: dict[str, list[float]], unit: str, bases: Sequence[str])
     for impl, vals in values.items():
         print(f"{impl:<11}{statistics.median(vals):>7.0f}  "
               + "".join(f"{paired(values, impl, base):<21}" for base in bases))
+
+
+def run_once(impl: str, c_argv: list[str], script: str, host: str, volname: str) -> float:
+    """One measurement in a fresh process: cbench with *c_argv* for ``c``, else *script*'s
+    worker for *impl* (its last output line is the value)."""
+    argv = c_argv if impl == "c" else [sys.executable, script, "--worker", impl, host, volname]
+    out = subprocess.run(argv, capture_output=True, text=True, check=True).stdout.strip().splitlines()[-1]
+    return float(json.loads(out)["value"] if impl == "c" else out)
+
+
+def parse_args(argv: list[str], default_rounds: int) -> tuple[int, str, str]:
+    """``[ROUNDS] [HOST VOLNAME]`` (default: gpath.testing's gpath_single)."""
+    args = list(argv)
+    rounds = int(args.pop(0)) if args and args[0].isdigit() else default_rounds
+    host, volname = (args[0], args[1]) if len(args) == 2 else ("127.0.0.1", "gpath_single")
+    return rounds, host, volname

@@ -28,7 +28,6 @@ Not part of the test suite; docs/benchmarks.md quotes its output.
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
@@ -37,7 +36,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from floors import print_table, run_rounds  # noqa: E402
+from floors import parse_args, print_table, run_once, run_rounds  # noqa: E402
 from run import BIN, CBENCH, MIB, build_cbench  # noqa: E402
 
 IMPLS = ("c", "c-in-py", "c-alloc", "cffi", "cffi-read", "read-bytes", "readinto", "read")
@@ -158,21 +157,14 @@ def worker(impl: str, host: str, volname: str) -> None:
 
 
 def measure(impl: str, host: str, volname: str) -> float:
-    if impl == "c":
-        argv = [str(CBENCH), host, volname, "read", FILE, str(MIB)]
-    else:
-        argv = [sys.executable, __file__, "--worker", impl, host, volname]
-    out = subprocess.run(argv, capture_output=True, text=True, check=True).stdout.strip().splitlines()[-1]
-    return float(json.loads(out)["value"] if impl == "c" else out)
+    return run_once(impl, [str(CBENCH), host, volname, "read", FILE, str(MIB)], __file__, host, volname)
 
 
 def main() -> None:
     if sys.argv[1:2] == ["--worker"]:
         worker(*sys.argv[2:5])
         return
-    args = sys.argv[1:]
-    rounds = int(args.pop(0)) if args and args[0].isdigit() else 40
-    host, volname = (args[0], args[1]) if len(args) == 2 else ("127.0.0.1", "gpath_single")
+    rounds, host, volname = parse_args(sys.argv[1:], 40)
     build_cbench()
     build_c_loop()
     from gpath import Volume

@@ -19,16 +19,14 @@ Not part of the test suite; docs/benchmarks.md quotes its output.
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from floors import print_table, run_rounds  # noqa: E402
+from floors import parse_args, print_table, run_once, run_rounds  # noqa: E402
 from run import CBENCH, build_cbench  # noqa: E402
 
 IMPLS = ("c", "cffi", "stat_path", "gpath")
@@ -74,21 +72,14 @@ def worker(impl: str, host: str, volname: str) -> None:
 
 
 def measure(impl: str, host: str, volname: str) -> float:
-    if impl == "c":
-        argv = [str(CBENCH), host, volname, "stat", DIR, str(COUNT), "1"]
-    else:
-        argv = [sys.executable, __file__, "--worker", impl, host, volname]
-    out = subprocess.run(argv, capture_output=True, text=True, check=True).stdout.strip().splitlines()[-1]
-    return float(json.loads(out)["value"] if impl == "c" else out)
+    return run_once(impl, [str(CBENCH), host, volname, "stat", DIR, str(COUNT), "1"], __file__, host, volname)
 
 
 def main() -> None:
     if sys.argv[1:2] == ["--worker"]:
         worker(*sys.argv[2:5])
         return
-    args = sys.argv[1:]
-    rounds = int(args.pop(0)) if args and args[0].isdigit() else 30
-    host, volname = (args[0], args[1]) if len(args) == 2 else ("127.0.0.1", "gpath_single")
+    rounds, host, volname = parse_args(sys.argv[1:], 30)
     build_cbench()
     from gpath import Volume
 

@@ -387,15 +387,10 @@ class File(io.RawIOBase):
                 raise TypeError(f"size must be an int or None, not {type(size).__name__}")
         if size < 0:
             return self.readall()
-        # One C call allocates the result and fills it (gpath._buffers); the offset lock
-        # keeps the glfd alive, as in write().
         with self._lock:
-            if not self._readable or self._handle.ptr is None:
+            if not self._readable:
                 self._require_readable()
-            data = read_bytes(self._fd_address, size, -1)
-        if isinstance(data, int):
-            raise oserror(data, self._path)
-        return data
+            return self._read_bytes(size, -1)
 
     def readall(self) -> bytes:
         """Read from the current offset to the end of the file.
@@ -512,7 +507,11 @@ class File(io.RawIOBase):
             return self._read_bytes(size, offset)
 
     def _read_bytes(self, size: int, offset: int) -> bytes:
-        """``read_bytes`` on this File (call with self._lock held, which keeps the glfd)."""
+        """Up to *size* bytes from the offset (*offset* < 0) or from *offset*, in one C call
+        that allocates the result and fills it (``gpath._buffers.read_bytes``).
+
+        Call with self._lock held: like write(), it keeps the glfd alive with that lock alone.
+        """
         if self._handle.ptr is None:
             raise ClosedError()
         data = read_bytes(self._fd_address, size, offset)

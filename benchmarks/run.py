@@ -1149,18 +1149,20 @@ def _bs_label(bs: int) -> str:
 # ============================================================================================
 
 
+# The read 1M rows of gpath and gpath.path run the same File.read().
+READ_WHY = ("read() is one C call per read (read_bytes: the bytes object is allocated and filled in C).  "
+            "Its floor is a read that returns new memory per call: in benchmarks/readfloor.py's latest "
+            "40-round run (fresh processes, resolution about +-3 %) the C loop doing that inside a Python "
+            "process measured 0.964x C, gpath's builtin in a bare loop 0.960x and read() 0.946x; in one "
+            "process on one mount (60 alternating passes) read() measures 0.99x a bare cffi loop.  The "
+            "gpath and gpath.path rows run the same read() and differ by up to 3 % within one run; met in "
+            "some runs, not in others, and no lower floor proven (Analysis: sequential reads)")
+
 # Why a target can be missed on this stack (shown next to a missed target).  Keys are
 # target-id prefixes; see the Analysis section of docs/benchmarks.md for the measurements.
 WHY = {
-    "seq-gpath-read ": "read() is one C call per read (read_bytes: the bytes object is allocated and filled "
-                       "in C).  Its floor is a read that returns new memory per call: in "
-                       "benchmarks/readfloor.py's latest 40-round run (fresh processes, resolution about "
-                       "+-3 %) the C loop doing that inside a Python process measured 0.964x C, gpath's "
-                       "builtin in a bare loop 0.960x and read() 0.946x; in one process on one mount (60 "
-                       "alternating passes) read() measures 0.989x a bare cffi loop.  Within the resolution "
-                       "of the floor, reached in some runs and not in others; no lower floor proven "
-                       "(Analysis: sequential reads)",
-    "seq-gpath.path-read ": "the same File.read() as the gpath row; see there",
+    "seq-gpath-read ": READ_WHY,
+    "seq-gpath.path-read ": READ_WHY,
     "seq-": "the same File code as the other rows; per call gpath adds a few us to ~0.85 ms of transfer, "
             "while per-round ratios scatter by +-10-20 % on 2 shared cores: met in other full runs "
             "(Run-to-run variation)",
@@ -1183,9 +1185,9 @@ WHY = {
     "scandir": "per entry gpath copies only the name, mode and raw struct stat (DirEntry builds the "
                "os.stat_result and path on first use): ~0.97x C in isolation",
     "threads-": "the client's epoll threads, the brick and the interpreter share 2 cores: C itself gains "
-                "1.6-2.1x from 8 threads over the full runs (this run's factor is in the detail), and "
-                "gpath's 8-thread rates were 0.89-0.97x C's for stat and 0.94-0.95x for create in the "
-                "runs of 01:03 and 01:33 (Run-to-run variation)",
+                "1.6-2.2x from 8 threads over the full runs (this run's factor is in the detail), and "
+                "gpath's 8-thread rates were 0.89-0.97x C's for stat and 0.94-0.99x for create in the "
+                "runs of 01:03, 01:33 and 02:17 (Run-to-run variation)",
     "iterdir-info": "one GlusterPath and one lazily converted info per entry, against a DirEntry",
     "iterdir": "pathlib's contract: is_file() returns up-to-date information (the 3.14 docs send "
                "cached queries to Path.info), so each call is a glfs_stat, most of them a lookup round "
@@ -1584,9 +1586,11 @@ of these runs: in one more 40-round run, the bare loop with only a `threading.Lo
 around each call (~0.1 us) measured 0.977x the bare loop, a stand-in `io.RawIOBase` with
 gpath's readinto steps 0.975x, and gpath's readinto 0.989x.  Moving readinto's chunk loop
 into C (tried, then reverted) changed nothing measurable.  In the full runs `readinto()`
-measured 0.91-0.96x C and met the line in most recent ones; `read()` measured 0.92-0.95x
-and misses it by 0.5 % on this page, within the resolution of its floor; no lower floor is
-proven.
+measured 0.91-0.96x C and met the line in most recent ones; `read()` measured 0.88-0.96x.
+On this page the `gpath` row meets it (0.959) and the `gpath.path` row, the same
+`File.read()` opened through `GlusterPath.open(buffering=0)`, misses it (0.933): two rows
+of identical code differ by more than the margin.  `read()` sits within the resolution of
+its floor; no floor below the line is proven.
 
 **create+write+close** cannot reach 0.95x C on this stack with the File the project
 requires.  At ~1,200 files/s C spends ~830 us per file; 0.95x leaves ~40 us of the calling
@@ -1616,23 +1620,25 @@ Full runs (UTC start times): 19:34 on 2026-11-25 is the last one before the chan
 stat, open/write and the benchmark loop; 20:46, 21:13 and 21:38 ran the code of that
 evening except for the thinner read loop, which 22:09 has as well; 23:38 is the same gpath
 code with 15 rounds instead of 5 for the 1 MiB I/O and create/stat/unlink rows.  01:03 on
-2026-11-26 is the first with `read_bytes` and `stat_path`; 01:33 (this page) the same code
-with 40 rounds for the 1 MiB reads and stat, and stat on one shared directory.  In
+2026-11-26 is the first with `read_bytes` and `stat_path`; 01:33 the same code with 40
+rounds for the 1 MiB reads and stat, and stat on one shared directory; 02:17 (this page)
+the same, with `read()` calling `read_bytes` through `File._read_bytes` as `readall()`
+and `pread()` do (one Python frame more; in-process 0.986x a bare cffi loop, as before).  In
 parentheses: the bare cffi loop (readinto rows only since 21:38).
 
-| target | 19:34 | 20:46 | 21:13 | 21:38 | 22:09 | 23:38 | 01:03 | 01:33 |
-| --- | --- | --- | --- | --- | --- | --- | --- | --- |
-| gpath read 1M | 0.883 | 0.901 | 0.926 | 0.911 | 0.937 | 0.920 | 0.935 | 0.945 |
-| gpath readinto 1M (cffi) | 0.932 | 0.914 | 0.949 | 0.956 (0.99) | 0.928 (0.98) | 0.954 (0.96) | 0.934 (0.97) | 0.952 (0.97) |
-| gpath write 1M | 1.02 | 0.939 | 0.958 | 0.935 | 0.990 | 0.962 | 0.987 | 0.943 |
-| gpath.path read 1M | 0.907 | 0.909 | 0.907 | 0.892 | 0.922 | 0.945 | 0.929 | 0.930 |
-| gpath.path readinto 1M | 0.935 | 0.917 | 0.919 | 0.981 | 0.919 | 0.956 | 0.945 | 0.962 |
-| gpath.path write 1M (+fsync) | 0.980 (0.995) | 0.936 (0.941) | 0.950 (1.02) | 1.01 (0.999) | 1.00 (1.03) | 0.974 (0.984) | 0.999 (0.980) | 0.952 (0.973) |
-| create+write+close (cffi) | 0.845 (0.94) | 0.865 (0.99) | 0.888 (0.95) | 0.863 (0.96) | 0.861 (0.97) | 0.895 (0.93) | 0.859 (0.95) | 0.861 (0.95) |
-| stat (cffi) | 0.797 (0.94) | 1.01 (1.00) | 0.929 (0.97) | 0.943 (0.94) | 0.914 (0.97) | 0.887 (0.96) | 0.897 (0.98) | 0.962 (0.96) |
-| unlink (cffi) | 0.988 (0.99) | 0.936 (0.98) | 1.01 (0.97) | 0.962 (0.98) | 0.980 (1.00) | 0.970 (0.98) | 0.978 (1.00) | 0.974 (1.00) |
-| rmtree / copytree vs naive loop | 1.94 / 2.12 | 2.07 / 2.03 | 1.90 / 1.95 | 1.67 / 2.10 | 1.99 / 2.29 | 2.03 / 2.11 | 2.12 / 1.97 | 2.20 / 1.93 |
-| targets met | 16 of 26 | 14 of 26 | 15 of 26 | 17 of 26 | 16 of 26 | 19 of 26 | 16 of 26 | 18 of 26 |
+| target | 19:34 | 20:46 | 21:13 | 21:38 | 22:09 | 23:38 | 01:03 | 01:33 | 02:17 |
+| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
+| gpath read 1M | 0.883 | 0.901 | 0.926 | 0.911 | 0.937 | 0.920 | 0.935 | 0.945 | 0.959 |
+| gpath readinto 1M (cffi) | 0.932 | 0.914 | 0.949 | 0.956 (0.99) | 0.928 (0.98) | 0.954 (0.96) | 0.934 (0.97) | 0.952 (0.97) | 0.956 (0.97) |
+| gpath write 1M | 1.02 | 0.939 | 0.958 | 0.935 | 0.990 | 0.962 | 0.987 | 0.943 | 0.951 |
+| gpath.path read 1M | 0.907 | 0.909 | 0.907 | 0.892 | 0.922 | 0.945 | 0.929 | 0.930 | 0.933 |
+| gpath.path readinto 1M | 0.935 | 0.917 | 0.919 | 0.981 | 0.919 | 0.956 | 0.945 | 0.962 | 0.961 |
+| gpath.path write 1M (+fsync) | 0.980 (0.995) | 0.936 (0.941) | 0.950 (1.02) | 1.01 (0.999) | 1.00 (1.03) | 0.974 (0.984) | 0.999 (0.980) | 0.952 (0.973) | 0.945 (1.01) |
+| create+write+close (cffi) | 0.845 (0.94) | 0.865 (0.99) | 0.888 (0.95) | 0.863 (0.96) | 0.861 (0.97) | 0.895 (0.93) | 0.859 (0.95) | 0.861 (0.95) | 0.887 (0.96) |
+| stat (cffi) | 0.797 (0.94) | 1.01 (1.00) | 0.929 (0.97) | 0.943 (0.94) | 0.914 (0.97) | 0.887 (0.96) | 0.897 (0.98) | 0.962 (0.96) | 0.956 (0.95) |
+| unlink (cffi) | 0.988 (0.99) | 0.936 (0.98) | 1.01 (0.97) | 0.962 (0.98) | 0.980 (1.00) | 0.970 (0.98) | 0.978 (1.00) | 0.974 (1.00) | 0.969 (0.98) |
+| rmtree / copytree vs naive loop | 1.94 / 2.12 | 2.07 / 2.03 | 1.90 / 1.95 | 1.67 / 2.10 | 1.99 / 2.29 | 2.03 / 2.11 | 2.12 / 1.97 | 2.20 / 1.93 | 1.91 / 1.98 |
+| targets met | 16 of 26 | 14 of 26 | 15 of 26 | 17 of 26 | 16 of 26 | 19 of 26 | 16 of 26 | 18 of 26 | 18 of 26 |
 
 Earlier runs the same day: 18:28 met 19 (read 1M 0.955, gpath.path readinto 0.972), 18:52
 met 16 (readinto 0.991).  Within the 21:13 run itself, the same single-threaded stat loop

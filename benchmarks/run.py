@@ -1202,7 +1202,7 @@ WHY = {
                 "read-modify-write of the glfd offset that a concurrent read would race) around a bare "
                 "cffi call (the cffi row)",
     "rss-": "libgfapi receives each read into its own buffer before copying it: reads go in 4 MiB "
-            "pieces (gpath/file.py READ_CHUNK)",
+            "pieces (GP_READ_CHUNK in gpath/_lowlevel/_build.py)",
     "life-": "",
 }
 

@@ -18,6 +18,7 @@ from typing import Callable, Union
 
 from gpath._lowlevel import builtin, ffi, lib
 
+#: Reads go in pieces of this size (``GP_READ_CHUNK`` in ``_lowlevel/_build.py`` says why).
 READ_CHUNK: int = lib.GP_READ_CHUNK
 
 ReadBytes = Callable[[int, int, int], Union[bytes, int]]

@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from typing_extensions import Buffer
 
-from gpath import _buffers, _xattr
-from gpath._buffers import read_bytes
+from gpath import _xattr
+from gpath._buffers import READ_CHUNK, read_bytes
 from gpath._handle import CHandle
 from gpath._lowlevel import ffi, lib, require_symbol
 from gpath._modes import OpenMode, flags_access, parse_mode
@@ -38,11 +38,6 @@ MAX_IO_CHUNK = 64 * 1024 * 1024
 # Buffer size of Volume.open_file(): one round trip fetches this much, so small sequential
 # reads are served from memory at close to large-read throughput.
 DEFAULT_BUFFER_SIZE = 1024 * 1024
-# libgfapi receives a read into a buffer of its own as large as the request and then copies
-# it into ours, so reads go in pieces of this size: a whole-file read() then peaks at about
-# the file size plus 20 MiB (measured on 10.3: 64 MiB pieces cost +64 MiB, 16 MiB pieces
-# +80 MiB kept by malloc arenas, 4 MiB pieces +20 MiB and the best throughput).
-READ_CHUNK = _buffers.READ_CHUNK
 _READLINE_CHUNK = 8192
 _MAX_OFFSET = (1 << 63) - 1
 _LOCK_OWNER_LEN = 16

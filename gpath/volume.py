@@ -751,7 +751,7 @@ class Volume:
             raise VolumeNotMounted()
         result = stat_path(mount.handle.c_address, path if path.__class__ is str else encode(path), follow)
         if isinstance(result, int):
-            _raise_gp_error(result, path, result if result > 0 else None)
+            _raise_gp_error(result, path)
         return result
 
     def statvfs(self, path: StrOrBytesPath = "/") -> os.statvfs_result:
@@ -1271,18 +1271,14 @@ def _directory_error(vol: Volume, cpath: bytes) -> int:
 _MAX_SYMLINK_HOPS = 40
 
 
-def _raise_gp_error(ret: int, path: Any, err: int | None = None) -> NoReturn:
-    """Raise for a failed gp_* helper that checks its path and holds the mount itself.
-
-    *err* is the errno when the helper returned it (a builtin); otherwise cffi's saved errno.
-    """
-    if ret == lib.GP_NOT_MOUNTED:
+def _raise_gp_error(code: int, path: Any) -> NoReturn:
+    """Raise for the int a path builtin (``stat_path``) returned instead of its result:
+    ``GP_NOT_MOUNTED``, ``GP_EMBEDDED_NUL``, or an errno."""
+    if code == lib.GP_NOT_MOUNTED:
         raise VolumeNotMounted()
-    if ret == lib.GP_EMBEDDED_NUL:
+    if code == lib.GP_EMBEDDED_NUL:
         raise ValueError("embedded null byte")
-    if err is not None:
-        raise oserror(err, path)
-    raise_oserror(path)
+    raise oserror(code, path)
 
 
 def _open_glfd(fs: Any, cpath: bytes, flags: int, mode: int, owner: bytes, path: Any) -> Any:

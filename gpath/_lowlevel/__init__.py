@@ -48,9 +48,11 @@ def builtin(name: str, bound_to: object = None) -> Callable[..., Any] | None:
     method = lib.gp_builtin_method(name.encode())
     if method == ffi.NULL or sys.implementation.name != "cpython":  # pragma: no cover
         return None
-    new_function = ctypes.pythonapi.PyCFunction_NewEx
-    new_function.restype = ctypes.py_object  # a new reference, which ctypes takes over
-    new_function.argtypes = (ctypes.c_void_p, ctypes.py_object, ctypes.py_object)
+    # A prototype of our own: setting restype/argtypes on ctypes.pythonapi's shared function
+    # object would change it for every other user in the process.  A py_object result is a
+    # new reference, which ctypes takes over.
+    prototype = ctypes.PYFUNCTYPE(ctypes.py_object, ctypes.c_void_p, ctypes.py_object, ctypes.py_object)
+    new_function = prototype(("PyCFunction_NewEx", ctypes.pythonapi))
     function: Callable[..., Any] = new_function(int(ffi.cast("uintptr_t", method)), bound_to, None)
     return function
 

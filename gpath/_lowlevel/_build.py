@@ -233,12 +233,16 @@ static int gp_stat(gp_mount_t *m, const char *path, size_t len, int follow, void
     return ret == 0 ? gp_pack_stat(&st, out) : ret;
 }}
 
-/* Reads go in pieces of this size (gpath.file.READ_CHUNK says why). */
+/* Reads go in pieces of this size (gpath's READ_CHUNK).  libgfapi receives a read into a
+   buffer of its own as large as the request and then copies it into ours, so a whole-file
+   read() peaks at about the file size plus one piece's worth (measured on 10.3: 64 MiB
+   pieces cost +64 MiB, 16 MiB pieces +80 MiB kept by malloc arenas, 4 MiB pieces +20 MiB
+   and the best throughput). */
 #define GP_READ_CHUNK (4 * 1024 * 1024)
 
 #ifndef PYPY_VERSION
 /* read_bytes(glfd_address, size, offset) -> bytes | int: File.read()/readall()/pread() as
-   one builtin function (gpath._buffers makes it from gp_read_bytes_method() at import).
+   one builtin function (gpath._lowlevel.builtin() makes it at import).
    cffi cannot return a Python object, and the bytes object must be filled in place (a
    whole-file read peaks at the file size) and without Python between the allocation and
    the reads: between 1 MiB round trips each Python step costs several times its warm cost

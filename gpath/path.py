@@ -992,7 +992,7 @@ class GlusterPath:
     ) -> None:
         """Delete this directory and everything below it, never following symlinks.
 
-        Runs on *max_workers* threads (default :data:`DEFAULT_WORKERS`, 8) sharing the
+        Runs on *max_workers* threads (default :data:`DEFAULT_WORKERS`, 32) sharing the
         Volume.  Each failure is passed to *on_error(exc)* (an ``OSError`` with
         ``filename``), ignored with *ignore_errors*, and otherwise raised (after the running
         tasks stop).  A symlink or file as this path is an error.
@@ -1107,7 +1107,7 @@ class GlusterPath:
         files are copied on the server when it can.  A directory target must not exist.
         Symlinks are followed unless ``follow_symlinks=False`` (then recreated);
         ``preserve_metadata`` copies times, permission bits and ``user.*`` xattrs.  Trees
-        are copied by *max_workers* threads (default 8).
+        are copied by *max_workers* threads (default :data:`DEFAULT_WORKERS`, 32).
         """
         if isinstance(target, (GlusterPath, str)):
             other = self._coerce(target)

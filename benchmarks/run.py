@@ -682,9 +682,12 @@ class Bench:
         # one round's ratio scatters by +-10-20 %, so the median of 5 is itself uncertain by
         # about +-6 %, more than the margin; 15 rounds bring that to about +-3 %.  The 1 MiB
         # read rows and the stat row are cheap (~1 s per measurement) and missed the line by
-        # less than that in the full runs: 40 rounds (about +-2 %).
+        # less than that in the full runs: 40 rounds (about +-2 %); so do the 1 MiB writes.
+        # The rmtree/copytree rows (about 40 s a round) get 10: their 5-round medians
+        # scattered from 1.7 to 2.3x over the runs, around a 2x line.
         self.close_reps = self.reps if self.quick else 3 * self.reps
         self.fine_reps = self.reps if self.quick else 8 * self.reps
+        self.tree_reps = self.reps if self.quick else 2 * self.reps
         self.host = ""
         self.mnt: str | None = None
         self.gfapi_py: str | None = None
@@ -905,7 +908,7 @@ class Bench:
         for bs in self.blocks:
             label = _bs_label(bs)
             size = self.big if bs >= 128 * KIB else self.small4k
-            reps = self.close_reps if bs == MIB else self.reps
+            reps = self.fine_reps if bs == MIB else self.reps
             for fsync in ([False, True] if bs >= 128 * KIB or not self.quick else [False]):
                 suffix = "+fsync" if fsync else ""
                 self.measure(
@@ -919,7 +922,7 @@ class Bench:
             for op in ("read", "readinto"):
                 self.measure(f"{op} {label}", "sequential", op, {"path": src, "bs": bs},
                              ["read", src, bs], basic + (("cffi",) if op == "readinto" else ()), unit="MiB/s",
-                             reps=self.fine_reps if bs == MIB else reps,
+                             reps=reps,
                              note="C: glfs_read (read and readinto are the same call); cffi: bare glfs_read "
                                   "calls into the same bytearray")
         self.measure("buffered read 4K", "sequential", "buffered_read", {"path": f"{data}/small.bin", "bs": 4096},
@@ -975,11 +978,13 @@ class Bench:
             self.c("mktree", f"{r}/rm-{impl}-{rnd}", *self.tree, 4096, 8, timeout=900)
 
         self.measure(f"rmtree {tk} files", "trees", "rmtree", {"n": ntree}, ["rmtree", "$path"], tree_impls,
-                     per_run_args=lambda i, k: {"path": f"{r}/rm-{i}-{k}"}, setup=fresh_tree, unit="files/s")
+                     per_run_args=lambda i, k: {"path": f"{r}/rm-{i}-{k}"}, setup=fresh_tree, unit="files/s",
+                     reps=self.tree_reps)
         self.measure(f"copytree {tk} files", "trees", "copytree", {"n": ntree, "path": tree},
                      ["copytree", tree, "$dst"], tree_impls,
                      per_run_args=lambda i, k: {"dst": f"{r}/cp-{i}-{k}"},
-                     cleanup=lambda i, k: self.c("rmtree", f"{r}/cp-{i}-{k}"), unit="files/s")
+                     cleanup=lambda i, k: self.c("rmtree", f"{r}/cp-{i}-{k}"), unit="files/s",
+                     reps=self.tree_reps)
 
         # copyfile within the volume ----------------------------------------------------------
         big = f"{data}/big.bin"
@@ -1405,8 +1410,9 @@ def write_docs(b: Bench, ts: list[dict[str, Any]], table: str, cmd: str) -> None
         "",
         f"- Command: `{cmd}` ({'quick' if b.quick else 'full'} mode, {b.reps} interleaved rounds"
         + ("" if b.close_reps == b.reps else
-           f", {b.close_reps} for the 1 MiB writes and the create/unlink rows and {b.fine_reps} for the "
-           "1 MiB reads and stat, whose targets sit within a few per cent of C")
+           f", {b.close_reps} for the create/unlink rows, {b.tree_reps} for rmtree/copytree and "
+           f"{b.fine_reps} for the 1 MiB reads and writes and stat, whose targets sit within a few per "
+           "cent of their line")
         + "; lifecycle workloads with a 10 s glfs_fini: " + ("1 round" if b.quick else "3 rounds") + ")",
         f"- Machine: {m['nproc']} cores, {m['cpu']}, {m['ram_gib']} GiB RAM, {m['glusterfs']}, "
         f"Linux {m['kernel']}, Python {m['python']}; {m['date']}",

@@ -14,14 +14,13 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from gpath._fspath import StrOrBytesPath
-from gpath._lowlevel import ffi, has_symbol, lib
+from gpath._tree import COPY_BUFSIZE as STREAM_BUFSIZE  # copyfile's: 1 MiB per round trip
 from gpath.errors import Error, SameFileError, oserror
 
 if TYPE_CHECKING:
-    from gpath.file import File
     from gpath.volume import Volume
 
-COPY_BUFSIZE = 128 * 1024
+COPY_BUFSIZE = 128 * 1024  # copyfileobj()'s default, as libgfapi-python has it
 
 
 def makedirs(vol: Volume, path: StrOrBytesPath, mode: int, exist_ok: bool) -> None:
@@ -163,54 +162,13 @@ def copyfile(vol: Volume, src: StrOrBytesPath, dst: StrOrBytesPath) -> None:
         raise shutil.SpecialFileError(f"`{src!r}` is a special file")
     if stat_module.S_ISDIR(st.st_mode):
         raise oserror(errno.EISDIR, src)
+    # Streamed through this client.  glfs_copy_file_range would copy on the brick, but on
+    # GlusterFS 10.3 each call leaves the destination open on the brick until the brick
+    # restarts (at its fd limit the brick's health check stops the brick), ignores the
+    # source offset and bypasses the client's caches: all measured, the first guarded by
+    # test_copies_leave_no_file_open_on_the_bricks.
     with vol.fopen(src, "rb") as fsrc, vol.fopen(dst, "wb") as fdst:
-        if not _server_side_copy(fsrc, fdst, st.st_size):
-            copyfileobj(fsrc, fdst)
-
-
-def _server_side_copy(fsrc: File, fdst: File, size: int) -> bool:
-    """Copy with ``glfs_copy_file_range``; False (nothing written) if the volume can't.
-
-    GlusterFS 10.3 ignores the *input* offset of copy_file_range and always reads from the
-    start of the source (measured: a second 1 MiB call copied bytes 0..1 MiB again), so
-    only ONE call from offset 0 is ever made.  Whatever it leaves (the kernel caps one call
-    at ~2 GiB) is copied in userspace from the offset it reached.
-
-    The copy happens on the brick, behind the client's performance translators, so two
-    more calls keep it coherent (both measured on 10.3):
-
-    * ``fsync`` of the source first: write-behind may still hold data this client wrote
-      to it, which the brick would not see;
-    * ``ftruncate`` of the destination to the copied length afterwards: md-cache,
-      quick-read and io-cache are not told about the copy, and otherwise keep serving the
-      destination's old size (0 for a new file) and old content.
-    """
-    if not has_symbol("glfs_copy_file_range") or size == 0:
-        return False
-    try:
-        fsrc.fsync()
-    except OSError:
-        return False
-    off_in = ffi.new("off64_t *", 0)
-    off_out = ffi.new("off64_t *", 0)
-    ret = fsrc._call(
-        lambda fd_in: fdst._call(
-            lambda fd_out: lib.glfs_copy_file_range(
-                fd_in, off_in, fd_out, off_out, size, 0, ffi.NULL, ffi.NULL, ffi.NULL
-            )
-        )
-    )
-    if ret <= 0:
-        # Any failure falls back to the userspace copy, which reports genuine I/O errors
-        # itself.  Besides the "not supported" errnos, a distribute volume answers EPERM
-        # when source and destination live on different bricks (measured on 10.3).
-        return False
-    fdst.ftruncate(ret)  # invalidates the client-side caches of the destination
-    fsrc.seek(ret)
-    fdst.seek(ret)
-    if ret < size:
-        copyfileobj(fsrc, fdst)
-    return True
+        copyfileobj(fsrc, fdst, STREAM_BUFSIZE)
 
 
 def copymode(vol: Volume, src: StrOrBytesPath, dst: StrOrBytesPath) -> None:

@@ -1103,8 +1103,8 @@ class GlusterPath:
         """Copy this file or directory tree to *target* and return the new path.
 
         *target* is a GlusterPath (same or another volume), an in-volume str, or a local
-        ``os.PathLike`` (a download; the result is a ``pathlib.Path``).  Within one volume
-        files are copied on the server when it can.  A directory target must not exist.
+        ``os.PathLike`` (a download; the result is a ``pathlib.Path``).  The bytes pass through
+        this client, also within one volume.  A directory target must not exist.
         Symlinks are followed unless ``follow_symlinks=False`` (then recreated);
         ``preserve_metadata`` copies times, permission bits and ``user.*`` xattrs.  Trees
         are copied by *max_workers* threads (default :data:`DEFAULT_WORKERS`, 32).
@@ -1190,7 +1190,6 @@ class GlusterPath:
         """Copy *source* to this path (the hook pathlib 3.14's ``Path.copy`` calls on its
         target, so ``pathlib.Path("f").copy(gpath)`` uploads)."""
         dst_fs = _tree.VolFS(self._vol())
-        server_copy: Callable[[str, str], None] | None = None
         src_fs: Any
         if isinstance(source, GlusterPath):
             src_vol = source._vol()
@@ -1198,13 +1197,12 @@ class GlusterPath:
             src_path = source._path
             if _volspec.same_volume(src_vol, self._volume):
                 _ensure_different_files(source, self)
-                server_copy = src_vol.copyfile
         else:
             src_fs = _tree.LocalFS()
             src_path = os.fspath(source)
             if not isinstance(src_path, str):
                 raise TypeError("source must be a GlusterPath or os.PathLike[str]")
-        copier = _tree.Copier(src_fs, dst_fs, follow_symlinks, preserve_metadata, max_workers, server_copy)
+        copier = _tree.Copier(src_fs, dst_fs, follow_symlinks, preserve_metadata, max_workers)
         copier.copy(src_path, self._path)
 
     @overload

@@ -7,12 +7,14 @@ import io
 import os
 import shutil
 import stat
+import time
 from typing import Any
 
 import pytest
 
 import gpath
 from gpath import Volume
+from gpath.testing import cluster
 
 from _support import read_bytes as _read, write_bytes as _write
 
@@ -63,7 +65,7 @@ def test_copyfile_empty_file(volume: Volume, workdir: str) -> None:
 
 
 def test_copyfile_large_random_file_is_byte_exact(volume: Volume, workdir: str) -> None:
-    """> 3 MiB goes through the server-side copy (or its fallback) and must be exact."""
+    """Several 1 MiB pieces and a short one, on every brick of dist3, byte for byte."""
     data = os.urandom(3 * 1024 * 1024 + 54_321)
     _write(volume, f"{workdir}/big", data)
     for name in ("copy1", "copy2", "copy3"):  # several names: several bricks on dist3
@@ -272,3 +274,44 @@ def test_copyfile_sees_data_of_a_file_still_open_for_writing(volume: Volume, wor
         volume.copyfile(f"{workdir}/growing", f"{workdir}/snapshot")
     assert volume.getsize(f"{workdir}/snapshot") == len(data)
     assert _read(volume, f"{workdir}/snapshot") == data
+
+
+def _held_open_on_bricks(volname: str, directory: str) -> list[str]:
+    """Files under *directory* (volume-absolute) that a brick process of *volname* has open."""
+    held = []
+    for brick in cluster.brick_status(volname):
+        if brick.pid is None:
+            continue
+        cluster.verify_brick_process(brick.pid, volname, brick.path)  # read-only, but be sure
+        prefix = brick.path.rstrip("/") + directory
+        fd_dir = f"/proc/{brick.pid}/fd"
+        for fd in os.listdir(fd_dir):
+            try:
+                target = os.readlink(f"{fd_dir}/{fd}")
+            except OSError:  # closed meanwhile
+                continue
+            if target.startswith(prefix + "/"):
+                held.append(target)
+    return held
+
+
+def test_copies_leave_no_file_open_on_the_bricks(volume: Volume, workdir: str) -> None:
+    """GlusterFS 10.3's copy_file_range keeps the destination open on the brick for good (one
+    brick fd per call until the brick restarts; at its fd limit the brick stops itself), so
+    gpath's copies must leave nothing open there once closed."""
+    data = os.urandom(3 * 1024 * 1024 + 5)
+    _write(volume, f"{workdir}/src", data)
+    volume.copyfile(f"{workdir}/src", f"{workdir}/a")
+    volume.copy2(f"{workdir}/src", f"{workdir}/b")
+    volume.path(workdir, "src").copy(volume.path(workdir, "c"))
+    volume.mkdir(f"{workdir}/tree")
+    _write(volume, f"{workdir}/tree/small", b"small file")
+    volume.copytree(f"{workdir}/tree", f"{workdir}/tree-copy")
+    for name in ("a", "b", "c"):
+        assert _read(volume, f"{workdir}/{name}") == data
+    assert _read(volume, f"{workdir}/tree-copy/small") == b"small file"
+    # A closed glfd's RELEASE reaches the brick asynchronously: allow it a moment.
+    deadline = time.monotonic() + 5
+    while (held := _held_open_on_bricks(volume.volname, workdir)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert held == []

@@ -2,6 +2,7 @@
 """Where a Python read loop loses time against C: 1 MiB sequential reads, layer by layer.
 
     python benchmarks/readfloor.py [ROUNDS] [HOST VOLNAME]   # default 40, gpath_single
+    python benchmarks/readfloor.py --same-process [PASSES] [HOST VOLNAME]   # default 30
 
 Each measurement is a fresh process reading the same 256 MiB file in 1 MiB calls, as in
 run.py; the implementations are interleaved and rotated every round, and the figures are
@@ -23,6 +24,13 @@ medians of paired ratios.  The rows peel the layers off one at a time:
 ``readinto``  ``File.readinto`` (gpath's checks, offset lock and read loop around that call)
 ``read``      ``File.read``: its checks and offset lock around one ``read_bytes`` call
 
+With ``--same-process`` the loops alternate in one process on one mount instead, which
+resolves about 1 %, and the C rows ask what new memory per call costs: the C loop reading
+into one buffer (``c-1buf``, as cbench does), into two buffers in turn (``c-2buf``: what a
+``while chunk := f.read(n)`` loop gets from malloc, the same two blocks on every call),
+and into eight in turn (``c-8buf``: 8 MiB, more than a core's L2 cache); then
+``read-bytes`` and ``read`` as above.
+
 Not part of the test suite; docs/benchmarks.md quotes its output.
 """
 
@@ -33,6 +41,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -45,6 +54,7 @@ SIZE = 256 * MIB
 
 C_LOOP = """
 #include <stdlib.h>
+#include <string.h>
 #include <glusterfs/api/glfs.h>
 long long read_all(uintptr_t fd, char *buf, size_t bs)
 {
@@ -72,6 +82,23 @@ long long read_all_alloc(uintptr_t fd, size_t bs)
         total += n;
     }
 }
+/* As read_all, into nbuf buffers in turn (written once before, so no page faults). */
+long long read_rotating(uintptr_t fd, size_t nbuf, size_t bs)
+{
+    char **bufs = calloc(nbuf, sizeof *bufs);
+    long long total = 0;
+    ssize_t n = -1;
+    size_t i, k = 0;
+    for (i = 0; bufs && i < nbuf && (bufs[i] = malloc(bs)); i++)
+        memset(bufs[i], 1, bs);
+    if (bufs && i == nbuf)
+        while ((n = glfs_read((glfs_fd_t *)fd, bufs[k++ % nbuf], bs, 0)) > 0)
+            total += n;
+    for (i = 0; bufs && i < nbuf; i++)
+        free(bufs[i]);
+    free(bufs);
+    return n < 0 ? -1 : total;
+}
 """
 
 
@@ -84,7 +111,8 @@ def build_c_loop() -> None:
 
     builder = FFI()
     builder.cdef("long long read_all(uintptr_t fd, char *buf, size_t bs);"
-                 "long long read_all_alloc(uintptr_t fd, size_t bs);")
+                 "long long read_all_alloc(uintptr_t fd, size_t bs);"
+                 "long long read_rotating(uintptr_t fd, size_t nbuf, size_t bs);")
     cflags = subprocess.run(["pkg-config", "--cflags", "glusterfs-api"], capture_output=True, text=True,
                             check=True).stdout.split()
     builder.set_source("_readfloor", C_LOOP, libraries=["gfapi"], extra_compile_args=cflags)
@@ -160,11 +188,49 @@ def measure(impl: str, host: str, volname: str) -> float:
     return run_once(impl, [str(CBENCH), host, volname, "read", FILE, str(MIB)], __file__, host, volname)
 
 
+def same_process(vol: Any, passes: int) -> None:
+    """The --same-process table: the loops alternating on *vol*'s one mount."""
+    sys.path.insert(0, str(BIN))
+    import _readfloor  # type: ignore[import-not-found]
+
+    from gpath._buffers import read_bytes
+    from gpath._lowlevel import ffi, lib
+
+    fs = vol._mount.handle.ptr
+
+    def measure(impl: str) -> float:
+        t0 = time.perf_counter()
+        total = 0
+        if impl == "read":
+            with vol.fopen(FILE, "rb") as f:
+                while chunk := f.read(MIB):
+                    total += len(chunk)
+        else:
+            fd = lib.glfs_open(fs, FILE.encode(), os.O_RDONLY)
+            address = int(ffi.cast("uintptr_t", fd))
+            if impl == "read-bytes":
+                while chunk := read_bytes(address, MIB, -1):
+                    assert isinstance(chunk, bytes)
+                    total += len(chunk)
+            else:  # c-1buf, c-2buf, c-8buf
+                total = _readfloor.lib.read_rotating(address, int(impl[2]), MIB)
+            lib.glfs_close(fd)
+        seconds = time.perf_counter() - t0
+        if total != SIZE:
+            raise SystemExit(f"read {total} bytes, expected {SIZE}")
+        return total / MIB / seconds
+
+    values = run_rounds(("c-1buf", "c-2buf", "c-8buf", "read-bytes", "read"), passes, measure)
+    print_table(values, "MiB/s", ("c-1buf",))
+
+
 def main() -> None:
     if sys.argv[1:2] == ["--worker"]:
         worker(*sys.argv[2:5])
         return
-    rounds, host, volname = parse_args(sys.argv[1:], 40)
+    in_process = sys.argv[1:2] == ["--same-process"]
+    args = sys.argv[2:] if in_process else sys.argv[1:]
+    rounds, host, volname = parse_args(args, 30 if in_process else 40)
     build_cbench()
     build_c_loop()
     from gpath import Volume
@@ -176,11 +242,14 @@ def main() -> None:
         for _ in range(SIZE // MIB):
             f.write(block)
     try:
-        values = run_rounds(IMPLS, rounds, lambda impl: measure(impl, host, volname))
+        if in_process:
+            same_process(vol, rounds)
+        else:
+            values = run_rounds(IMPLS, rounds, lambda impl: measure(impl, host, volname))
+            print_table(values, "MiB/s", ("c", "c-in-py", "cffi"))
     finally:
         vol.unlink(FILE)
         vol.umount()
-    print_table(values, "MiB/s", ("c", "c-in-py", "cffi"))
 
 
 if __name__ == "__main__":

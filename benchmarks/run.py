@@ -993,11 +993,11 @@ class Bench:
                          [cname, big, "$dst"] + ([MIB] if kind == "user" else []), basic,
                          per_run_args=lambda i, k: {"dst": f"{r}/copy-{i}-{k}.bin"},
                          cleanup=lambda i, k: self.c("rm", f"{r}/copy-{i}-{k}.bin"), unit="MiB/s",
-                         note="server-side: copy_file_range (fuse: shutil.copyfile; gfapi-py has none: "
-                              "its copyfile is a userspace loop); user: 1 MiB read/write loop.  gpath's "
-                              "copyfile fsyncs the source first (write-behind coherence): on the brick's "
-                              "ext4 that commits the journal and writes back other files' dirty data "
-                              "too, here the copy the previous implementation just made")
+                         note="server-side: C's glfs_copy_file_range; gpath, gpath.path and gfapi-py "
+                              "copy through the client there too (gpath: Volume.copyfile and "
+                              "GlusterPath.copy, 1 MiB pieces; on GlusterFS 10.3 each copy_file_range "
+                              "leaves the destination open on the brick until it restarts); fuse: "
+                              "shutil.copyfile.  user: 1 MiB read/write loop")
 
         # Threads on one Volume -----------------------------------------------------------------
         for nt in self.thread_counts:

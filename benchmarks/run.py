@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """gpath's benchmark suite (issue 5): the same workloads through C, gpath and the alternatives.
 
-    python benchmarks/run.py            # full run (~25 min on the 2-core machines)
+    python benchmarks/run.py            # full run (~45 min on the 2-core machines)
     python benchmarks/run.py --quick    # smaller data, fewer repetitions, under 3 minutes
 
 Implementations, each in a process of its own, interleaved A B C A B C ... per workload:
@@ -1156,21 +1156,23 @@ def _bs_label(bs: int) -> str:
 
 # The read 1M rows of gpath and gpath.path run the same File.read().
 READ_WHY = ("read() is one C call per read (read_bytes: the bytes object is allocated and filled in C).  "
-            "Its floor is a read that returns new memory per call: in benchmarks/readfloor.py's latest "
-            "40-round run (fresh processes, resolution about +-3 %) the C loop doing that inside a Python "
-            "process measured 0.964x C, gpath's builtin in a bare loop 0.960x and read() 0.946x; in one "
-            "process on one mount (60 alternating passes) read() measures 0.99x a bare cffi loop.  The "
-            "gpath and gpath.path rows run the same read() and differ by up to 3 % within one run; met in "
-            "some runs, not in others, and no lower floor proven (Analysis: sequential reads)")
+            "In one process on one mount (readfloor.py --same-process) read() measures 0.98x a C loop and "
+            "new memory per call costs nothing; in the fresh processes of the full runs read() measures "
+            "0.93-0.97x C, as the bare cffi loop does in some runs.  The gpath and gpath.path rows run the "
+            "same read() and land on both sides of the line; what a fresh process loses beyond the "
+            "in-process figure is not located, and no floor below the line is proven (Analysis: "
+            "sequential reads)")
 
 # Why a target can be missed on this stack (shown next to a missed target).  Keys are
 # target-id prefixes; see the Analysis section of docs/benchmarks.md for the measurements.
 WHY = {
     "seq-gpath-read ": READ_WHY,
     "seq-gpath.path-read ": READ_WHY,
-    "seq-": "the same File code as the other rows; per call gpath adds a few us to ~0.85 ms of transfer, "
-            "while per-round ratios scatter by +-10-20 % on 2 shared cores: met in other full runs "
-            "(Run-to-run variation)",
+    "seq-": "the same File code as the other row of the same operation; per call gpath adds a few us to "
+            "~0.85 ms of transfer (in one process readinto() measures 0.97-0.99x a bare cffi loop), while "
+            "a 40-round median of fresh processes is good to about +-3 % and the bare cffi loop itself "
+            "measured 0.95-1.00x C over the runs: met in other full runs, not proven unreachable "
+            "(Run-to-run variation; Analysis: sequential reads)",
     "buf4k-": "gpath's buffered reader makes one synchronous 1 MiB glfs_read per MiB (it runs at raw "
               "1 MiB read speed); FUSE's kernel read-ahead keeps several reads in flight, which would "
               "need asynchronous read-ahead (glfs_pread_async) in gpath",
@@ -1182,17 +1184,20 @@ WHY = {
     "meta-stat": "one C call per stat that returns the os.stat_result (stat_path).  benchmarks/statfloor.py "
                  "(fresh processes, 30 rounds, the same 2,000 files for every row): bare cffi 0.997x C, "
                  "the stat_path builtin in a bare loop 0.983x, Volume.stat 0.968x.  Per-round ratios "
-                 "scatter by +-10 %; the row measured 0.80-1.01x over the full runs (Run-to-run "
-                 "variation; Analysis: the metadata gap)",
+                 "scatter by +-10 %; the row measured 0.80-1.01x over the full runs, 0.956-0.962x in "
+                 "the two before this one: not proven unreachable (Run-to-run variation; Analysis: "
+                 "the metadata gap)",
     "meta-unlink": "gpath adds ~3 us cold (benchmarks/coldcost.py: 5.1 against 1.9 us for the bare call), "
                    "~1 % of a ~620 us unlink; the ratio scatters by more between runs (Run-to-run "
                    "variation)",
     "scandir": "per entry gpath copies only the name, mode and raw struct stat (DirEntry builds the "
                "os.stat_result and path on first use): ~0.97x C in isolation",
-    "threads-": "the client's epoll threads, the brick and the interpreter share 2 cores: C itself gains "
-                "1.6-2.2x from 8 threads over the full runs (this run's factor is in the detail), and "
-                "gpath's 8-thread rates were 0.89-0.97x C's for stat and 0.94-0.99x for create in the "
-                "runs of 01:03, 01:33 and 02:17 (Run-to-run variation)",
+    "threads-": "the machine's 2 cores are the ceiling: benchmarks/threadfloor.py measured one thread "
+                "already keeping 0.89 (stat) and 1.05 (create) of them busy, client and brick together, "
+                "and the same CPU per file on 8 threads (stat 270 us, create ~1.7 ms), so 8 threads can "
+                "gain at most 2.25x and 1.9x with both cores busy every moment; they reached 1.71-1.74 "
+                "cores and 1.87x/1.70x.  C itself gains 1.6-2.2x from 8 threads over the full runs "
+                "(this run's factor is in the detail) (Analysis: threads and trees)",
     "iterdir-info": "one GlusterPath and one lazily converted info per entry, against a DirEntry",
     "iterdir": "pathlib's contract: is_file() returns up-to-date information (the 3.14 docs send "
                "cached queries to Path.info), so each call is a glfs_stat, most of them a lookup round "
@@ -1201,8 +1206,12 @@ WHY = {
                   "isdir() is answered by md-cache (primed by readdirplus), so both are bound by "
                   "the same readdirplus round trips; 2x needs a parallel walk (the previous full "
                   "run measured 3.2x, this one less: the shared machine)",
-    "tree-": "8 worker threads on 2 cores and one brick: round trips overlap at most ~1.6-2x "
-             "(compare C's own 8-thread create scaling)",
+    "tree-": "the machine's 2 cores are the ceiling: benchmarks/threadfloor.py measured the naive "
+             "one-thread loop already keeping 0.88 (rmtree) and 0.99 (copy) of them busy, client and "
+             "brick together, and the same CPU per file on any number of workers (rmtree ~0.42 ms, "
+             "copy ~2.8 ms), so the most a pool can gain is 2.3x and 2.0x with both cores busy every "
+             "moment; 32 workers reached 1.75-1.77 cores and 2.03x/2.10x there (Analysis: threads "
+             "and trees)",
     "overhead": "File.lseek holds the File's offset lock (libgfapi's SEEK_CUR is an unlocked "
                 "read-modify-write of the glfd offset that a concurrent read would race) around a bare "
                 "cffi call (the cffi row)",
@@ -1405,7 +1414,7 @@ def write_docs(b: Bench, ts: list[dict[str, Any]], table: str, cmd: str) -> None
         "# Benchmarks",
         "",
         "Generated by `benchmarks/run.py` (issue 5); do not edit by hand: rerun "
-        "`python benchmarks/run.py` (full, ~25 min) to refresh this page.  `--quick` runs a reduced "
+        "`python benchmarks/run.py` (full, ~45 min) to refresh this page.  `--quick` runs a reduced "
         "set in under 3 minutes and leaves this page alone unless given `--docs`.",
         "",
         f"- Command: `{cmd}` ({'quick' if b.quick else 'full'} mode, {b.reps} interleaved rounds"
@@ -1517,6 +1526,20 @@ mount-write-unmount-exit script 10.15 s; after: see the `umount` and
   passes of 256 MiB): `read()` went from 0.952x to 0.989x a bare cffi loop.  `readinto()`
   keeps the glfd alive with the offset lock alone (no handle hold and no error helper per
   chunk): cold cost per 1 MiB call 11.7 -> 7.5 us, against ~2 us for a bare call.
+- Copies no longer use `glfs_copy_file_range`.  This benchmark's copytree rows (10 rounds
+  of 2,000 files through `Volume.copytree`, whose `copyfile` copied on the server) took
+  the benchmark volume's brick down: on GlusterFS 10.3 every `copy_file_range` call leaves
+  the destination open on the brick until the brick restarts (checked from plain C as well:
+  one brick fd per call, in `/proc/PID/fd`), and when the brick reached its open-file limit
+  (20,000) its health check could not open a file and the brick stopped itself.  Every copy
+  now streams through the client in 1 MiB pieces; a test fails if any file of a copy stays
+  open on a brick.  Its other two defects on 10.3 (it ignores the source offset, and the
+  client's caches are not told about the new content) no longer need working around.
+  The price is speed: a 256 MiB copy within the volume now runs at ~530 MiB/s through the
+  client (C's own 1 MiB read/write loop: ~560) instead of ~3,000 MiB/s on the brick
+  (the `copyfile` rows).
+- Tree operations (`rmtree()`, recursive `copy()`) default to 32 worker threads instead
+  of 8 (Analysis: threads and trees).
 - Listings: `GlusterPath.iterdir()`/`glob()` keep each entry's raw `struct stat`;
   `info.is_*()` answer from its mode and `info.stat()` converts it on first use:
   `iterdir()` + `info.is_file()` went from 0.82x to about 0.95x the low-level scandir loop.
@@ -1580,23 +1603,30 @@ call, and adds `read-bytes`, that builtin called in a bare loop:
 | read | 0.941 (0.965) | 0.939 (0.960) | 0.934 (0.942) | 0.959 (0.994) | 0.946 (0.963) |
 
 A single round's ratio has an interquartile range of about +-5 %, so each 40-round median
-is good to about +-3 %.  The Python process and a bare cffi call per MiB cost nothing
-measurable.  New memory per call costs 0-4 % even in C (`c-alloc`), and returning it
-through Python costs about as much (`read-bytes`, `cffi-read`): that is the floor of any
-`read()` that returns new bytes.  Alternating the loops in one process on one mount
-measures more finely (60 passes of 256 MiB each): `read()` 0.989x the bare cffi loop
-(0.952x before `read_bytes`), the builtin alone 0.998x, `readinto()` 0.971x.  What is
-left of `readinto()`'s gap is its Python per call (closed-file and writable-buffer
+is good to about +-3 %.  `readfloor.py --same-process` alternates the loops in one process
+on one mount instead (30 passes of 256 MiB, good to about 1 %), and asks what new memory
+per call costs.  Against the C loop reading into one buffer: the same loop taking two
+buffers in turn 1.027x, eight buffers (8 MiB, more than a core's 2 MiB of L2 cache) 0.969x,
+the `read_bytes` builtin in a bare loop 0.984x, `read()` 0.981x.  A `while chunk :=
+f.read(n)` loop gets the same two blocks back from malloc on every call (checked by the
+objects' addresses), so new memory costs nothing here; the `c-alloc` figures above are
+within the resolution of `c-in-py`.  Earlier in-process trials against a bare cffi loop:
+`read()` 0.989x (0.952x before `read_bytes`), the builtin alone 0.998x, `readinto()` 0.971x.
+What is left of `readinto()`'s gap is its Python per call (closed-file and writable-buffer
 checks, the offset lock, the read loop: ~7.5 us cold against ~2 us), at the resolution
 of these runs: in one more 40-round run, the bare loop with only a `threading.Lock`
 around each call (~0.1 us) measured 0.977x the bare loop, a stand-in `io.RawIOBase` with
 gpath's readinto steps 0.975x, and gpath's readinto 0.989x.  Moving readinto's chunk loop
-into C (tried, then reverted) changed nothing measurable.  In the full runs `readinto()`
-measured 0.91-0.96x C and met the line in most recent ones; `read()` measured 0.88-0.96x.
-On this page the `gpath` row meets it (0.959) and the `gpath.path` row, the same
-`File.read()` opened through `GlusterPath.open(buffering=0)`, misses it (0.933): two rows
-of identical code differ by more than the margin.  `read()` sits within the resolution of
-its floor; no floor below the line is proven.
+into C (tried, then reverted) changed nothing measurable.
+
+So in one process `read()` and `readinto()` cost 1-3 % of a C loop, but in the fresh
+processes of the full runs they measure 0.93-0.97x C, and so does the bare cffi loop in
+some runs (0.95x on this page).  The extra 1-3 % that a fresh Python process loses is not
+located: it is as large as the resolution of these runs, and the same code lands on both
+sides of the line from run to run and from row to row (on this page `read()` meets it in
+the `gpath` row, 0.969, and misses it in the `gpath.path` row, 0.940, which runs the same
+`File.read()`).  No floor below the line is proven for these rows, so their misses are
+not explained as unreachable.
 
 **create+write+close** cannot reach 0.95x C on this stack with the File the project
 requires.  At ~1,200 files/s C spends ~830 us per file; 0.95x leaves ~40 us of the calling
@@ -1609,6 +1639,43 @@ consumer take it), an offset lock, a handle guard (use after `close()` or `umoun
 instead of touching freed C memory), an entry in the mount's registry (so `umount()` can
 close and flush it) and its own byte-range lock owner.  Each of those is a promise of the
 project (docs/guarantees.md), and together they cost more than the budget.
+
+### Threads and trees: two cores are the ceiling
+
+Four targets ask threads for 2x: stat and create+write+close on 8 threads against
+gpath's own one-thread loop, and rmtree/copy of the 2,000-file tree against a naive
+one-thread loop.  `benchmarks/threadfloor.py` runs those workloads in fresh processes (5
+interleaved rounds) and records, besides the rate, how many of the machine's 2 cores were
+busy while each ran (every process: the client with libgfapi's threads, glusterd, the
+brick; from /proc/stat) and the CPU time per file.  Medians (ratio: paired, against the
+first row of each operation):
+
+| operation | variant | files/s | ratio | cores busy | CPU us/file |
+| --- | --- | --- | --- | --- | --- |
+| stat | 1 thread | 3,193 | 1.00 | 0.89 | 270 |
+| stat | 8 threads | 6,133 | 1.87 | 1.71 | 270 |
+| create | 1 thread | 582 | 1.00 | 1.05 | 1,700 |
+| create | 8 threads | 1,027 | 1.70 | 1.74 | 1,675 |
+| rmtree | naive loop | 2,057 | 1.00 | 0.88 | 430 |
+| rmtree | 1 worker | 1,979 | 0.99 | 0.89 | 430 |
+| rmtree | 8 workers | 4,059 | 1.85 | 1.67 | 400 |
+| rmtree | 32 workers | 4,167 | 2.03 | 1.75 | 420 |
+| copy | naive loop | 320 | 1.00 | 0.99 | 2,890 |
+| copy | 1 worker | 340 | 1.07 | 1.05 | 2,930 |
+| copy | 8 workers | 589 | 1.93 | 1.68 | 2,795 |
+| copy | 32 workers | 656 | 2.10 | 1.77 | 2,680 |
+
+On this machine the brick and the client share the 2 cores, and one thread already keeps
+about half of them busy: a file costs the client and the brick together 0.27 ms (stat) to
+2.9 ms (copy) of CPU, and the round trip leaves little idle time.  Threads do not make a
+file cheaper (the CPU per file is the same on 1, 8 or 32 threads), so the most they can
+gain is to fill both cores: 2.25x for stat, 2.3x for rmtree, 2.0x for copy and 1.9x for
+create, and only with no idle moment at all.  The pools reach 1.7-1.8 cores, which gives
+1.7-2.1x.  C's own 8-thread loops in the full runs (1.6-2.2x) meet the same ceiling.  With
+bricks on other machines a round trip leaves the client's CPU idle, and the same pools gain
+more.  The tree operations now default to 32 workers (`DEFAULT_WORKERS`, 8 before): copies
+ran 1.76x the one-thread loop with 8 workers, 1.89-1.98x with 16 and 2.02-2.13x with 32 in
+in-process trials, and rmtree 1.4-2.0x with 8 and 1.9-2.2x with 32.
 
 ### is_file() on the paths of a listing
 
@@ -1627,24 +1694,27 @@ stat, open/write and the benchmark loop; 20:46, 21:13 and 21:38 ran the code of 
 evening except for the thinner read loop, which 22:09 has as well; 23:38 is the same gpath
 code with 15 rounds instead of 5 for the 1 MiB I/O and create/stat/unlink rows.  01:03 on
 2026-11-26 is the first with `read_bytes` and `stat_path`; 01:33 the same code with 40
-rounds for the 1 MiB reads and stat, and stat on one shared directory; 02:17 (this page)
-the same, with `read()` calling `read_bytes` through `File._read_bytes` as `readall()`
-and `pread()` do (one Python frame more; in-process 0.986x a bare cffi loop, as before).  In
-parentheses: the bare cffi loop (readinto rows only since 21:38).
+rounds for the 1 MiB reads and stat, and stat on one shared directory; 02:17 the same,
+with `read()` calling `read_bytes` through `File._read_bytes` as `readall()` and `pread()`
+do (one Python frame more; in-process 0.986x a bare cffi loop, as before); 04:05 (this
+page) has 40 rounds for the 1 MiB writes too and 10 for rmtree/copytree, tree operations
+on 32 worker threads instead of 8, and copies streamed through the client.  (A run at
+03:14 lost its brick in the copytree row, see "Changes made in gpath", and was not used.)
+In parentheses: the bare cffi loop (readinto rows only since 21:38).
 
-| target | 19:34 | 20:46 | 21:13 | 21:38 | 22:09 | 23:38 | 01:03 | 01:33 | 02:17 |
-| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
-| gpath read 1M | 0.883 | 0.901 | 0.926 | 0.911 | 0.937 | 0.920 | 0.935 | 0.945 | 0.959 |
-| gpath readinto 1M (cffi) | 0.932 | 0.914 | 0.949 | 0.956 (0.99) | 0.928 (0.98) | 0.954 (0.96) | 0.934 (0.97) | 0.952 (0.97) | 0.956 (0.97) |
-| gpath write 1M | 1.02 | 0.939 | 0.958 | 0.935 | 0.990 | 0.962 | 0.987 | 0.943 | 0.951 |
-| gpath.path read 1M | 0.907 | 0.909 | 0.907 | 0.892 | 0.922 | 0.945 | 0.929 | 0.930 | 0.933 |
-| gpath.path readinto 1M | 0.935 | 0.917 | 0.919 | 0.981 | 0.919 | 0.956 | 0.945 | 0.962 | 0.961 |
-| gpath.path write 1M (+fsync) | 0.980 (0.995) | 0.936 (0.941) | 0.950 (1.02) | 1.01 (0.999) | 1.00 (1.03) | 0.974 (0.984) | 0.999 (0.980) | 0.952 (0.973) | 0.945 (1.01) |
-| create+write+close (cffi) | 0.845 (0.94) | 0.865 (0.99) | 0.888 (0.95) | 0.863 (0.96) | 0.861 (0.97) | 0.895 (0.93) | 0.859 (0.95) | 0.861 (0.95) | 0.887 (0.96) |
-| stat (cffi) | 0.797 (0.94) | 1.01 (1.00) | 0.929 (0.97) | 0.943 (0.94) | 0.914 (0.97) | 0.887 (0.96) | 0.897 (0.98) | 0.962 (0.96) | 0.956 (0.95) |
-| unlink (cffi) | 0.988 (0.99) | 0.936 (0.98) | 1.01 (0.97) | 0.962 (0.98) | 0.980 (1.00) | 0.970 (0.98) | 0.978 (1.00) | 0.974 (1.00) | 0.969 (0.98) |
-| rmtree / copytree vs naive loop | 1.94 / 2.12 | 2.07 / 2.03 | 1.90 / 1.95 | 1.67 / 2.10 | 1.99 / 2.29 | 2.03 / 2.11 | 2.12 / 1.97 | 2.20 / 1.93 | 1.91 / 1.98 |
-| targets met | 16 of 26 | 14 of 26 | 15 of 26 | 17 of 26 | 16 of 26 | 19 of 26 | 16 of 26 | 18 of 26 | 18 of 26 |
+| target | 19:34 | 20:46 | 21:13 | 21:38 | 22:09 | 23:38 | 01:03 | 01:33 | 02:17 | 04:05 |
+| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
+| gpath read 1M | 0.883 | 0.901 | 0.926 | 0.911 | 0.937 | 0.920 | 0.935 | 0.945 | 0.959 | 0.969 |
+| gpath readinto 1M (cffi) | 0.932 | 0.914 | 0.949 | 0.956 (0.99) | 0.928 (0.98) | 0.954 (0.96) | 0.934 (0.97) | 0.952 (0.97) | 0.956 (0.97) | 0.947 (0.95) |
+| gpath write 1M | 1.02 | 0.939 | 0.958 | 0.935 | 0.990 | 0.962 | 0.987 | 0.943 | 0.951 | 0.974 |
+| gpath.path read 1M | 0.907 | 0.909 | 0.907 | 0.892 | 0.922 | 0.945 | 0.929 | 0.930 | 0.933 | 0.940 |
+| gpath.path readinto 1M | 0.935 | 0.917 | 0.919 | 0.981 | 0.919 | 0.956 | 0.945 | 0.962 | 0.961 | 0.958 |
+| gpath.path write 1M (+fsync) | 0.980 (0.995) | 0.936 (0.941) | 0.950 (1.02) | 1.01 (0.999) | 1.00 (1.03) | 0.974 (0.984) | 0.999 (0.980) | 0.952 (0.973) | 0.945 (1.01) | 0.953 (0.989) |
+| create+write+close (cffi) | 0.845 (0.94) | 0.865 (0.99) | 0.888 (0.95) | 0.863 (0.96) | 0.861 (0.97) | 0.895 (0.93) | 0.859 (0.95) | 0.861 (0.95) | 0.887 (0.96) | 0.858 (0.93) |
+| stat (cffi) | 0.797 (0.94) | 1.01 (1.00) | 0.929 (0.97) | 0.943 (0.94) | 0.914 (0.97) | 0.887 (0.96) | 0.897 (0.98) | 0.962 (0.96) | 0.956 (0.95) | 0.945 (0.98) |
+| unlink (cffi) | 0.988 (0.99) | 0.936 (0.98) | 1.01 (0.97) | 0.962 (0.98) | 0.980 (1.00) | 0.970 (0.98) | 0.978 (1.00) | 0.974 (1.00) | 0.969 (0.98) | 0.959 (0.96) |
+| rmtree / copytree vs naive loop | 1.94 / 2.12 | 2.07 / 2.03 | 1.90 / 1.95 | 1.67 / 2.10 | 1.99 / 2.29 | 2.03 / 2.11 | 2.12 / 1.97 | 2.20 / 1.93 | 1.91 / 1.98 | 2.19 / 2.16 |
+| targets met | 16 of 26 | 14 of 26 | 15 of 26 | 17 of 26 | 16 of 26 | 19 of 26 | 16 of 26 | 18 of 26 | 18 of 26 | 19 of 26 |
 
 Earlier runs the same day: 18:28 met 19 (read 1M 0.955, gpath.path readinto 0.972), 18:52
 met 16 (readinto 0.991).  Within the 21:13 run itself, the same single-threaded stat loop

@@ -283,7 +283,7 @@ def _held_open_on_bricks(volname: str, directory: str) -> list[str]:
         if brick.pid is None:
             continue
         cluster.verify_brick_process(brick.pid, volname, brick.path)  # read-only, but be sure
-        prefix = brick.path.rstrip("/") + directory
+        prefix = os.path.realpath(brick.path) + directory  # /proc/PID/fd links are real paths
         fd_dir = f"/proc/{brick.pid}/fd"
         for fd in os.listdir(fd_dir):
             try:

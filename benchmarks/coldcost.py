@@ -104,7 +104,7 @@ def main() -> None:
         if stub.gp_stat(fs, cpath, len(cpath), 1, out):
             raise OSError
 
-    from gpath._stat import STAT_BUFFER_SIZE, unpack_stat
+    from gpath._stat import STAT_BUFFER_SIZE, STAT_LAYOUT
 
     result_buf = bytearray(STAT_BUFFER_SIZE)
     result_cbuf = ffi.from_buffer(result_buf)
@@ -114,7 +114,7 @@ def main() -> None:
         cpath = path.encode()
         if stub.gp_stat(fs, cpath, len(cpath), 1, result_cbuf):
             raise OSError
-        return os.stat_result(unpack_stat(result_buf))
+        return os.stat_result(STAT_LAYOUT.unpack_from(result_buf))
 
     def bare_unlink(path: str) -> None:
         if stub.glfs_unlink(fs, path.encode()):

@@ -120,6 +120,14 @@ def build_c_loop() -> None:
     builder.compile(tmpdir=str(BIN))
 
 
+def c_loop() -> Any:
+    """The compiled ``_readfloor`` module (build_c_loop() made it in benchmarks/bin)."""
+    sys.path.insert(0, str(BIN))
+    import _readfloor  # type: ignore[import-not-found]
+
+    return _readfloor
+
+
 def worker(impl: str, host: str, volname: str) -> None:
     """Mount, read FILE in 1 MiB calls the way *impl* does, print MiB/s (open to close)."""
     from gpath import Volume
@@ -130,9 +138,7 @@ def worker(impl: str, host: str, volname: str) -> None:
     fs = vol._mount.handle.ptr  # type: ignore[union-attr]
     buf = bytearray(MIB)
     if impl.startswith("c-"):
-        sys.path.insert(0, str(BIN))
-        import _readfloor  # type: ignore[import-not-found]
-
+        _readfloor = c_loop()
         cbuf = _readfloor.ffi.from_buffer(buf)
     total = 0
     t0 = time.perf_counter()
@@ -190,9 +196,7 @@ def measure(impl: str, host: str, volname: str) -> float:
 
 def same_process(vol: Any, passes: int) -> None:
     """The --same-process table: the loops alternating on *vol*'s one mount."""
-    sys.path.insert(0, str(BIN))
-    import _readfloor  # type: ignore[import-not-found]
-
+    _readfloor = c_loop()
     from gpath._buffers import read_bytes
     from gpath._lowlevel import ffi, lib
 

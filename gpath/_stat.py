@@ -18,16 +18,12 @@ STAT_LAYOUT = struct.Struct("=qQQqqqqqqqdddqqqqqQ")
 _NSEC = struct.Struct("=3q")
 #: Bytes of the buffer gp_pack_stat()/gp_stat()/gp_fstat() fill.
 STAT_BUFFER_SIZE = STAT_LAYOUT.size + _NSEC.size
-unpack_stat = STAT_LAYOUT.unpack_from
 _ST_NS = 13  # index of st_atime_ns in the layout (then mtime, ctime); the seconds are at 7
 
 
 def stat_from_buffer(buf: bytearray, overflow: int = 0) -> os.stat_result:
-    """The ``os.stat_result`` in a buffer ``gp_pack_stat`` filled (*overflow*: its result).
-
-    The hot paths call ``os.stat_result(unpack_stat(buf))`` themselves when *overflow* is 0.
-    """
-    fields = unpack_stat(buf)
+    """The ``os.stat_result`` in a buffer ``gp_pack_stat`` filled (*overflow*: its result)."""
+    fields = STAT_LAYOUT.unpack_from(buf)
     if overflow:  # a time beyond 1677-2262: the *_ns totals from the seconds and tv_nsec
         nsec = _NSEC.unpack_from(buf, STAT_LAYOUT.size)
         fields = (*fields[:_ST_NS], *(fields[7 + i] * _NS + nsec[i] for i in range(3)), *fields[_ST_NS + 3:])

@@ -57,6 +57,7 @@ __all__ = [
     "ensure_glusterd",
     "ensure_system_packages",
     "ensure_volume",
+    "full_heal",
     "glusterd_pids",
     "heal",
     "kill_brick",
@@ -1288,6 +1289,17 @@ def heal(name: str, timeout: float = 120.0) -> None:
                 f"(pending entries: {'unknown' if last is None else last})"
             )
         time.sleep(1.0)
+
+
+def full_heal(name: str) -> None:
+    """Start a full self-heal crawl of every file (``gluster volume heal NAME full``).
+
+    An index heal only visits files the bricks' index recorded, and ``heal info`` only
+    lists those; a changelog counter set without an index entry is seen by a full crawl
+    alone.  This returns once the crawl is started: callers poll for the state they need.
+    """
+    _require_ours(name)
+    _gluster("volume", "heal", name, "full")
 
 
 def volume_set(name: str, key: str, value: str) -> None:

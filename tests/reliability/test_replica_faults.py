@@ -232,7 +232,7 @@ def test_volume_set_while_writing(rep3: Volume, rep3_dir: str, healthy: VolumeIn
     old graph's clients.  The marker only asks self-heal to compare the copies; no brick
     is blamed.  So a leftover dirty data counter is allowed, but nothing else is: no
     pending counter against a brick, no metadata/entry dirtiness, and a heal must clear it
-    with every copy unchanged.
+    with every copy unchanged (an index heal, or a full crawl when the index missed it).
     """
     path = f"{rep3_dir}/r8.bin"
     expected = hashlib.sha256()
@@ -288,6 +288,12 @@ def test_volume_set_while_writing(rep3: Volume, rep3_dir: str, healthy: VolumeIn
     if any(value != CLEAN.hex() for value in dirty):
         print(f"R8: trusted.afr.dirty {dirty} (a post-op lost with an old graph); healing")
         cluster.heal(VOL, timeout=120)
+        if any(afr_dirty(healthy, index, path) != CLEAN for index in range(3)):
+            # The lost post-op can leave a counter the brick's index never recorded (seen in
+            # CI: "heal info" listed nothing, the counter stayed): only a full crawl finds it.
+            print("R8: still dirty after an index heal; starting a full heal")
+            cluster.full_heal(VOL)
+            poll(lambda: all(afr_dirty(healthy, i, path) == CLEAN for i in range(3)), timeout=120)
         for index in range(3):
             assert afr_dirty(healthy, index, path) == CLEAN, f"brick {index} still dirty after heal"
             assert brick_sha256(healthy, index, path) == expected.hexdigest(), f"brick {index} after heal"

@@ -685,14 +685,15 @@ class Bench:
         # about +-6 %, more than the margin; 15 rounds bring that to about +-3 %.  The 1 MiB
         # read rows and the stat row are cheap (~1 s per measurement) and missed the line by
         # less than that in the full runs: 40 rounds (about +-2 %); so do the 1 MiB writes.
-        # Their files are 1 GiB (fine_size), not 256 MiB: a fresh process then reads for about
-        # 1 s instead of 0.2 s, so its fixed costs (open, close, first touches) weigh a quarter
-        # as much, and the interquartile range of the C loop against itself narrowed from about
-        # +-3.5 % to +-2.7 % (20 rounds each): 30 rounds are as precise as 40 were.
+        # The 1 MiB reads read a 1 GiB file (fine_read_size), not 256 MiB: a fresh process then
+        # reads for about 1 s instead of 0.2 s, so its fixed costs (open, close, first touches)
+        # weigh a quarter as much, and the interquartile range of the C loop against itself
+        # narrowed from about +-3.5 % to +-2.7 % (20 rounds each).  Writes stay at 256 MiB:
+        # 1 GiB writes ran into the brick's disk writeback and scattered 460-1,450 MiB/s.
         # The rmtree/copytree rows (about 40 s a round) get 10: their 5-round medians
         # scattered from 1.7 to 2.3x over the runs, around a 2x line.
         self.close_reps = self.reps if self.quick else 3 * self.reps
-        self.fine_reps = self.reps if self.quick else 6 * self.reps
+        self.fine_reps = self.reps if self.quick else 8 * self.reps
         self.tree_reps = self.reps if self.quick else 2 * self.reps
         self.host = ""
         self.mnt: str | None = None
@@ -705,7 +706,7 @@ class Bench:
         self.root = f"/bench-{os.getpid()}"
         q = self.quick
         self.big = (64 if q else 256) * MIB
-        self.fine_size = (64 if q else 1024) * MIB  # the 1 MiB rows' files
+        self.fine_read_size = (64 if q else 1024) * MIB  # the file of the 1 MiB read rows
         self.small4k = (8 if q else 32) * MIB
         self.nfiles = 300 if q else 2000
         self.rss_size = (128 if q else 512) * MIB
@@ -900,7 +901,7 @@ class Bench:
         log("preparing data ...")
         self.c("mkdir", data)
         self.c("write", f"{data}/big.bin", self.big, MIB, 0)
-        self.c("write", f"{data}/fine.bin", self.fine_size, MIB, 0)
+        self.c("write", f"{data}/fine.bin", self.fine_read_size, MIB, 0)
         self.c("write", f"{data}/small.bin", self.small4k, MIB, 0)
         self.c("mknod", f"{data}/dir20k", self.listing, 8, timeout=900)
         self.c("mktree", f"{data}/tree", *self.tree, 4096, 8, timeout=900)
@@ -916,7 +917,7 @@ class Bench:
         # Sequential I/O -------------------------------------------------------------------
         for bs in self.blocks:
             label = _bs_label(bs)
-            size = self.fine_size if bs == MIB else self.big if bs >= 128 * KIB else self.small4k
+            size = self.big if bs >= 128 * KIB else self.small4k
             reps = self.fine_reps if bs == MIB else self.reps
             impls = near_c if bs == MIB else basic
             for fsync in ([False, True] if bs >= 128 * KIB or not self.quick else [False]):
@@ -1447,7 +1448,7 @@ def write_docs(b: Bench, ts: list[dict[str, Any]], table: str, cmd: str) -> None
         "implementations (A B C A B C ...).  `ratio vs C` is the median (min-max) of the per-round "
         "ratios implementation/C: above 1 is faster for rates, below 1 is better for times and memory.",
         "- Sizes: sequential files "
-        f"{b.big // MIB} MiB (1 MiB blocks: {b.fine_size // MIB} MiB, 4 KiB blocks: {b.small4k // MIB} MiB); "
+        f"{b.big // MIB} MiB (1 MiB reads: {b.fine_read_size // MIB} MiB, 4 KiB blocks: {b.small4k // MIB} MiB); "
         f"{b.nfiles} small files; a "
         f"{b.listing}-entry directory; a tree of {b.tree[0]}x{b.tree[1]} 4 KiB files; RSS file "
         f"{b.rss_size // MIB} MiB.",

@@ -36,7 +36,7 @@ DEFAULT_WORKERS = 32
 """Threads used by ``rmtree()`` and recursive ``copy()``/``copy_from()``/``move()`` by default."""
 
 _MAX_BATCH = 32  # files per task, at most
-COPY_BUFSIZE = 1024 * 1024
+STREAM_BUFSIZE = 1024 * 1024  # bytes per read and write of a streamed copy
 
 
 def check_workers(max_workers: int | None) -> int:
@@ -411,7 +411,7 @@ class Copier:
     def copy_file(self, src: str, dst: str, st: os.stat_result) -> None:
         # Streamed, also within one volume: see _shutil.copyfile for why not on the server.
         with self.src_fs.open_read(src) as fsrc, self.dst_fs.open_write(dst) as fdst:
-            buf = bytearray(min(COPY_BUFSIZE, max(st.st_size, 1)))
+            buf = bytearray(min(STREAM_BUFSIZE, max(st.st_size, 1)))
             view = memoryview(buf)
             while True:
                 count = fsrc.readinto(buf)  # type: ignore[attr-defined]

@@ -214,6 +214,8 @@ def test_copytree_follows_links_by_default(volume: Volume, workdir: str, src_tre
     volume.copytree(src_tree, dst)
     assert volume.islink(f"{dst}/ln") is False
     assert _read(volume, f"{dst}/ln") == b"F"
+    st = volume.stat(f"{dst}/ln")  # the target's metadata, not the link's
+    assert (stat.S_IMODE(st.st_mode), st.st_mtime) == (0o640, 5000.0)
     assert volume.islink(f"{dst}/dl") is False
     assert volume.isdir(f"{dst}/dl") is True
     assert sorted(volume.listdir(f"{dst}/dl")) == ["deep", "g", "skip.tmp"]

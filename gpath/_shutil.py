@@ -231,9 +231,9 @@ def copytree(
             if stat_module.S_ISDIR(st.st_mode):
                 copytree(vol, srcname, dstname, symlinks, ignore)
             else:
-                # copy2() less the round trips that cannot change its outcome here (~5 of
-                # 11 per file): dstname is new in the directory made above, so it is neither
-                # a directory nor srcname, and the listing already holds srcname's stat.
+                # copy2() less five round trips that cannot change its outcome here:
+                # dstname is new in the directory made above, so it is neither a directory
+                # nor srcname, and the listing already holds srcname's stat.
                 _copy_contents(vol, srcname, dstname, st)
                 _set_times_and_mode(vol, dstname, st)
         except Error as err:

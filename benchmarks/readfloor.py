@@ -4,9 +4,10 @@
     python benchmarks/readfloor.py [ROUNDS] [HOST VOLNAME]   # default 40, gpath_single
     python benchmarks/readfloor.py --same-process [PASSES] [HOST VOLNAME]   # default 30
 
-Each measurement is a fresh process reading the same 256 MiB file in 1 MiB calls, as in
-run.py; the implementations are interleaved and rotated every round, and the figures are
-medians of paired ratios.  The rows peel the layers off one at a time:
+Each measurement is a fresh process reading the same file in 1 MiB calls, as in run.py:
+256 MiB, or as many MiB as the environment variable READFLOOR_MIB says (run.py's 1 MiB
+read rows read 1,024).  The implementations are interleaved and rotated every round, and
+the figures are medians of paired ratios.  The rows peel the layers off one at a time:
 
 ``c``         benchmarks/cbench.c (run.py's reference program)
 ``c-in-py``   the same C loop compiled as a cffi module and called once from a Python process
@@ -50,7 +51,7 @@ from run import BIN, CBENCH, MIB, build_cbench  # noqa: E402
 
 IMPLS = ("c", "c-in-py", "c-alloc", "cffi", "cffi-read", "read-bytes", "readinto", "read")
 FILE = "/readfloor.bin"
-SIZE = 256 * MIB
+SIZE = int(os.environ.get("READFLOOR_MIB", "256")) * MIB  # inherited by the worker processes
 
 C_LOOP = """
 #include <stdlib.h>

@@ -1667,10 +1667,17 @@ that mounts with bare cffi calls on its main thread and runs the compiled C loop
 0.976x the C program in two trials (256 MiB and 1 GiB).  Above that floor `read()` measured
 0.960x and 0.968x C (two rows, the same code), and `readinto()` 0.949x and 0.956x: 0.981x
 the bare loop in both rows, the cost of its closed-file and writable-buffer checks, the
-offset lock and its read loop.  The floor of 0.97 leaves `readinto()` 2 % for everything a
-guarded File does per call, and it spends about that, so the target sits at the line: the
-two rows of the same code landed on either side of it on this page.  No floor below the
-line is proven, so the miss is not explained as unreachable.
+offset lock and its read loop.  After this run, `READFLOOR_MIB=1024 readfloor.py 24` (the
+same 1 GiB file) measured against C: the C loop in a Python process 0.985x, the bare cffi
+loop 0.965x, the `read_bytes` builtin in a bare loop 0.976x, `readinto()` 0.947x, `read()`
+0.952x.  Two more 24-round trials of C, the bare cffi loop and `readinto()` on that file
+gave 0.971x and 0.972x for the bare loop and 0.961x and 0.957x for `readinto()`; in them a
+`readinto()` with a shorter Python path for reads up to 4 MiB (one `glfs_read`, no read-loop
+frame) measured 0.969x and 0.990x the current one, no gain, and was not kept.  The floor of
+0.97 leaves `readinto()` 2 % for everything a guarded File does per call, and it spends
+about that, so the target sits at the line: the two rows of the same code landed on either
+side of it on this page, and `readinto()` measured 0.947-0.961x in the trials.  No floor
+below the line is proven, so the miss is not explained as unreachable.
 
 **create+write+close** cannot reach 0.95x C on this stack with the File the project
 requires.  At ~1,200 files/s C spends ~830 us per file; 0.95x leaves ~40 us of the calling

@@ -1673,7 +1673,10 @@ loop 0.965x, the `read_bytes` builtin in a bare loop 0.976x, `readinto()` 0.947x
 0.952x.  Two more 24-round trials of C, the bare cffi loop and `readinto()` on that file
 gave 0.971x and 0.972x for the bare loop and 0.961x and 0.957x for `readinto()`; in them a
 `readinto()` with a shorter Python path for reads up to 4 MiB (one `glfs_read`, no read-loop
-frame) measured 0.969x and 0.990x the current one, no gain, and was not kept.  The floor of
+frame) measured 0.969x and 0.990x the current one, no gain, and was not kept.  Nor was a
+`readinto()` into a bytearray as one builtin call, as `read()` is (the C loop pinning the
+bytearray with a memoryview): in one more `readfloor.py` run on the 1 GiB file it measured
+0.981x the bare cffi loop, as the Python loop does, and `read()` 0.981x too.  The floor of
 0.97 leaves `readinto()` 2 % for everything a guarded File does per call, and it spends
 about that, so the target sits at the line: the two rows of the same code landed on either
 side of it on this page, and `readinto()` measured 0.947-0.961x in the trials.  No floor

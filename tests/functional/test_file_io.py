@@ -8,6 +8,7 @@ import mmap
 import os
 import signal
 import sys
+import threading
 from collections.abc import Iterator
 
 import numpy as np
@@ -155,6 +156,46 @@ def test_readinto_bytearray(reader: File) -> None:
     assert bytes(big[:12]) == DATA[8:]
     assert big[12:] == bytearray(88)
     assert reader.readinto(bytearray(5)) == 0  # EOF
+
+
+def test_readinto_bytearray_across_read_chunks(volume: Volume, workdir: str) -> None:
+    """A read larger than READ_CHUNK fills a bytearray (and a subclass of it) in pieces."""
+
+    class Subclass(bytearray):
+        pass
+
+    data = os.urandom(2 * _buffers.READ_CHUNK + 5)
+    write_bytes(volume, f"{workdir}/chunks", data)
+    for kind in (bytearray, Subclass):
+        buf = kind(len(data) + 3)
+        with volume.fopen(f"{workdir}/chunks", "rb") as f:
+            assert f.readinto(buf) == len(data)
+            assert f.readinto(buf) == 0
+        assert bytes(buf[: len(data)]) == data
+        assert buf[len(data) :] == bytearray(3)
+
+
+def test_readinto_bytearray_cannot_be_resized_while_read_into(volume: Volume, workdir: str) -> None:
+    """readinto() pins the buffer: a resize from another thread raises, never frees it."""
+    data = os.urandom(32 * 1024 * 1024)
+    write_bytes(volume, f"{workdir}/pinned", data)
+    buf = bytearray(len(data))
+    result: list[int] = []
+    with volume.fopen(f"{workdir}/pinned", "rb") as f:
+        reader = threading.Thread(target=lambda: result.append(f.readinto(buf)))
+        refused = grown = 0
+        reader.start()
+        while reader.is_alive():
+            try:
+                buf.append(0)  # succeeds only before or after the read
+                grown += 1
+            except BufferError:
+                refused += 1
+        reader.join()
+    assert result == [len(data)]
+    assert bytes(buf[: len(data)]) == data
+    assert len(buf) == len(data) + grown
+    assert refused > 0
 
 
 def test_readinto_memoryview_fills_the_underlying_buffer(reader: File) -> None:

@@ -957,7 +957,7 @@ class Bench:
                      ["create", "$dir", n, 1, 4096], meta, per_run_args=sdir, setup=mkdir_small, unit="ops/s",
                      reps=reps)
         self.measure("stat", "metadata", "stat", {"n": n, "dir": f"{data}/stat"}, ["stat", f"{data}/stat", n, 1],
-                     ("c", "c2") + meta[1:], unit="ops/s", reps=self.fine_reps)
+                     near_c + ("cffi",), unit="ops/s", reps=self.fine_reps)
         self.measure("unlink", "metadata", "unlink", {"n": n}, ["unlink", "$dir", n, 1], meta,
                      per_run_args=sdir, cleanup=lambda i, k: self.c("rmtree", f"{r}/small-{i}-{k}"), unit="ops/s",
                      reps=reps,
@@ -1562,8 +1562,7 @@ mount-write-unmount-exit script 10.15 s; after: see the `umount` and
   listing's stat and without the checks `copy2()` makes of a destination that cannot exist
   yet: five round trips fewer per file (an isdir and a samefile of the destination, two
   stats of the source), ~250 -> ~300 files/s in-process (500 files; the `gpath` row of
-  `copytree`).  It stays below the naive loop, which copies no times and
-  modes.
+  `copytree`).  It stays below the naive loop, which copies no times and modes.
 - Listings: `GlusterPath.iterdir()`/`glob()` keep each entry's raw `struct stat`;
   `info.is_*()` answer from its mode and `info.stat()` converts it on first use:
   `iterdir()` + `info.is_file()` went from 0.82x to about 0.95x the low-level scandir loop.

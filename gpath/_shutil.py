@@ -14,13 +14,13 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from gpath._fspath import StrOrBytesPath
-from gpath._tree import STREAM_BUFSIZE
 from gpath.errors import Error, SameFileError, oserror
 
 if TYPE_CHECKING:
     from gpath.volume import Volume
 
 COPY_BUFSIZE = 128 * 1024  # copyfileobj()'s default, as libgfapi-python has it
+STREAM_BUFSIZE = 1024 * 1024  # bytes per read and write of gpath's own streamed copies
 
 
 def makedirs(vol: Volume, path: StrOrBytesPath, mode: int, exist_ok: bool) -> None:

@@ -23,6 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, BinaryIO, Protocol
 
 from gpath._pathinfo import XATTR_TOLERATED
+from gpath._shutil import STREAM_BUFSIZE, copyfileobj
 
 if TYPE_CHECKING:
     from gpath.volume import Volume
@@ -36,7 +37,6 @@ DEFAULT_WORKERS = 32
 """Threads used by ``rmtree()`` and recursive ``copy()``/``copy_from()``/``move()`` by default."""
 
 _MAX_BATCH = 32  # files per task, at most
-STREAM_BUFSIZE = 1024 * 1024  # bytes per read and write of a streamed copy
 
 
 def check_workers(max_workers: int | None) -> int:
@@ -411,13 +411,7 @@ class Copier:
     def copy_file(self, src: str, dst: str, st: os.stat_result) -> None:
         # Streamed, also within one volume: see _shutil.copyfile for why not on the server.
         with self.src_fs.open_read(src) as fsrc, self.dst_fs.open_write(dst) as fdst:
-            buf = bytearray(min(STREAM_BUFSIZE, max(st.st_size, 1)))
-            view = memoryview(buf)
-            while True:
-                count = fsrc.readinto(buf)  # type: ignore[attr-defined]
-                if not count:
-                    break
-                fdst.write(view[:count])
+            copyfileobj(fsrc, fdst, min(STREAM_BUFSIZE, max(st.st_size, 1)))
         if self.preserve:
             copy_metadata(self.src_fs, src, st, self.dst_fs, dst, follow=True)
 

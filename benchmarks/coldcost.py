@@ -14,8 +14,9 @@ Rows: ``bare`` is the same C calls from a plain Python function (the floor any b
 call.  The mount is real (the hold needs a live ``glfs_t``); no C call
 that reaches the server is made.  ``Volume.stat()`` has no ``gpath`` row: it is one C builtin
 (``gpath._stat.stat_path``) that calls ``glfs_stat`` from C, which a stub cannot replace;
-``bare+res`` is what it does, less the path encoding, in Python.  Not part of the test
-suite; see docs/benchmarks.md.
+``bare+res`` is what it does, less the path encoding, in Python.  ``readinto 1M`` compares
+a bare ``glfs_read`` call into a 1 MiB bytearray with ``File.readinto`` on a File opened on
+the stub.  Not part of the test suite; see docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -55,12 +56,15 @@ class _StubLib:
 
     def __init__(self, real: Any, ffi: Any) -> None:
         self._real = real
-        self._fd = ffi.cast("glfs_fd_t *", 0x1000)
+        self.fd = ffi.cast("glfs_fd_t *", 0x1000)
 
     def gp_open(self, fs: Any, path: bytes, flags: int, mode: int, owner: bytes, owner_len: int, state: Any) -> Any:
-        return self._fd
+        return self.fd
 
     def glfs_write(self, fd: Any, buf: Any, size: int, flags: int) -> int:
+        return size
+
+    def glfs_read(self, fd: Any, buf: Any, size: int, flags: int) -> int:
         return size
 
     def glfs_close(self, fd: Any) -> int:
@@ -120,12 +124,27 @@ def main() -> None:
         if stub.glfs_unlink(fs, path.encode()):
             raise OSError
 
+    read_buf = bytearray(1024 * 1024)
+
+    def bare_readinto(path: str) -> None:
+        if stub.glfs_read(stub.fd, ffi.from_buffer(read_buf), len(read_buf), 0) < 0:
+            raise OSError
+
+    gpath.volume.lib = gpath.file.lib = stub  # type: ignore[attr-defined]
+    reader = vol.fopen(PATH, "rb")  # on the stub's glfd
+    gpath.volume.lib = gpath.file.lib = lib  # type: ignore[attr-defined]
+
+    def gpath_readinto(path: str) -> None:
+        reader.readinto(read_buf)
+
     rows: list[tuple[str, list[tuple[str, Callable[[str], object]]]]] = [
         ("create+write 4K+close", [("bare", bare_create), ("gpath", gpath_create)]),
         ("stat", [("bare", bare_stat), ("bare+res", bare_stat_result)]),
         ("unlink", [("bare", bare_unlink), ("gpath", vol.unlink)]),
+        ("readinto 1M", [("bare", bare_readinto), ("gpath", gpath_readinto)]),
     ]
     gpath.volume.lib = gpath.file.lib = stub  # type: ignore[attr-defined]
+    gpath.file._glfs_read = stub.glfs_read
     try:
         cold: dict[tuple[str, str], list[float]] = {}
         for _ in range(ROUNDS):  # interleaved, as the main benchmark does
@@ -136,8 +155,10 @@ def main() -> None:
         for name, impls in rows:
             for impl, fn in impls:
                 print(f"{name:<24}{impl:<9}{min(cold[(name, impl)]):>9.2f}{_warm(fn):>9.2f}")
+        reader.close()
     finally:
         gpath.volume.lib = gpath.file.lib = lib  # type: ignore[attr-defined]
+        gpath.file._glfs_read = lib.glfs_read
     vol.umount()
 
 

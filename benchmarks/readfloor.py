@@ -6,8 +6,9 @@
 
 Each measurement is a fresh process reading the same file in 1 MiB calls, as in run.py:
 256 MiB, or as many MiB as the environment variable READFLOOR_MIB says (run.py's 1 MiB
-read rows read 1,024).  The implementations are interleaved and rotated every round, and
-the figures are medians of paired ratios.  The rows peel the layers off one at a time:
+read rows read 1,024); READFLOOR_IMPLS (comma-separated, ``c`` first) picks some of the
+rows below.  The implementations are interleaved and rotated every round, and the figures
+are medians of paired ratios.  The rows peel the layers off one at a time:
 
 ``c``         benchmarks/cbench.c (run.py's reference program)
 ``c-in-py``   the same C loop compiled as a cffi module and called once from a Python process
@@ -49,7 +50,8 @@ sys.path.insert(0, str(HERE))
 from floors import parse_args, print_table, run_once, run_rounds  # noqa: E402
 from run import BIN, CBENCH, MIB, build_cbench  # noqa: E402
 
-IMPLS = ("c", "c-in-py", "c-alloc", "cffi", "cffi-read", "read-bytes", "readinto", "read")
+ALL_IMPLS = ("c", "c-in-py", "c-alloc", "cffi", "cffi-read", "read-bytes", "readinto", "read")
+IMPLS = tuple(os.environ.get("READFLOOR_IMPLS", ",".join(ALL_IMPLS)).split(","))
 FILE = "/readfloor.bin"
 SIZE = int(os.environ.get("READFLOOR_MIB", "256")) * MIB  # inherited by the worker processes
 
@@ -251,7 +253,7 @@ def main() -> None:
             same_process(vol, rounds)
         else:
             values = run_rounds(IMPLS, rounds, lambda impl: measure(impl, host, volname))
-            print_table(values, "MiB/s", ("c", "c-in-py", "cffi"))
+            print_table(values, "MiB/s", [b for b in ("c", "c-in-py", "cffi") if b in IMPLS])
     finally:
         vol.unlink(FILE)
         vol.umount()

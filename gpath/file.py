@@ -41,6 +41,8 @@ DEFAULT_BUFFER_SIZE = 1024 * 1024
 _READLINE_CHUNK = 8192
 _MAX_OFFSET = (1 << 63) - 1
 _LOCK_OWNER_LEN = 16
+_CHAR_ARRAY = ffi.typeof("char[]")
+_glfs_read = lib.glfs_read  # one global lookup instead of two on readinto's path
 # Lock owners: a random per-process prefix and a counter (unique within the process, which
 # is all the bricks need: they key locks by client and owner), without a syscall per open.
 _owner_prefix = os.urandom(_LOCK_OWNER_LEN // 2)
@@ -340,26 +342,37 @@ class File(io.RawIOBase):
         if not self._readable or self._handle.ptr is None:
             self._require_readable()
         try:
-            view = ffi.from_buffer(buf, require_writable=True)
+            # Positional, not require_writable=True: between 1 MiB reads, which evict the
+            # interpreter from the CPU caches, cffi's keyword parsing costs ~4 us per call
+            # (docs/benchmarks.md, "Sequential 1 MiB reads").
+            view = ffi.from_buffer(_CHAR_ARRAY, buf, True)
         except BufferError as exc:  # bytes, a read-only memoryview: like io.FileIO.readinto
             raise TypeError(f"readinto() needs a writable buffer: {exc}") from None
         size = len(view)
         with self._lock:
-            return self._read_loop(view, size)
+            # close() detaches the glfd under self._lock, so holding it keeps the glfd
+            # alive, as in write().
+            fd = self._handle.ptr
+            if fd is None:
+                raise ClosedError()
+            if not 0 < size <= READ_CHUNK:
+                return self._read_loop(fd, view, size, 0)
+            # One call for a buffer up to READ_CHUNK: no loop frame in the common case.
+            got: int = _glfs_read(fd, view, size, 0)
+            if got == size or got == 0:
+                return got
+            if got < 0:
+                raise_oserror(self._path)
+            return self._read_loop(fd, view, size, got)
 
-    def _read_loop(self, cbuf: Any, size: int) -> int:
-        """Fill cbuf with sequential reads (in READ_CHUNK pieces) until full or at EOF.
+    def _read_loop(self, fd: Any, cbuf: Any, size: int, total: int) -> int:
+        """Go on filling cbuf from *total* with sequential reads in READ_CHUNK pieces.
 
-        Called under self._lock, which keeps the glfd alive as in write() (each Python call
-        it saves costs ~1 us between 1 MiB reads: benchmarks/coldcost.py).
+        Stops when cbuf is full or at end of file; the caller holds self._lock.
         """
-        fd = self._handle.ptr
-        if fd is None:
-            raise ClosedError()
-        total = 0
         while total < size:
             chunk = min(size - total, READ_CHUNK)
-            got: int = lib.glfs_read(fd, cbuf + total if total else cbuf, chunk, 0)
+            got: int = _glfs_read(fd, cbuf + total if total else cbuf, chunk, 0)
             if got < 0:
                 raise_oserror(self._path)
             if got == 0:
@@ -383,9 +396,13 @@ class File(io.RawIOBase):
         if size < 0:
             return self.readall()
         with self._lock:
-            if not self._readable:
+            # _read_bytes() inlined: one frame less between 1 MiB reads (see readinto()).
+            if not self._readable or self._handle.ptr is None:
                 self._require_readable()
-            return self._read_bytes(size, -1)
+            data = read_bytes(self._fd_address, size, -1)
+        if isinstance(data, int):
+            raise oserror(data, self._path)
+        return data
 
     def readall(self) -> bytes:
         """Read from the current offset to the end of the file.

@@ -158,6 +158,16 @@ def test_readinto_bytearray(reader: File) -> None:
     assert reader.readinto(bytearray(5)) == 0  # EOF
 
 
+def test_readinto_empty_buffer_reads_nothing(reader: File) -> None:
+    assert reader.readinto(bytearray(3)) == 3
+    assert reader.readinto(bytearray()) == 0
+    assert reader.readinto(memoryview(bytearray(4))[4:]) == 0
+    assert reader.tell() == 3  # not at EOF: an empty buffer is not an end-of-file answer
+    reader.close()
+    with pytest.raises(ValueError):
+        reader.readinto(bytearray())
+
+
 def test_readinto_bytearray_across_read_chunks(volume: Volume, workdir: str) -> None:
     """A read larger than READ_CHUNK fills a bytearray (and a subclass of it) in pieces."""
 

@@ -3,6 +3,7 @@
 
     python benchmarks/readfloor.py [ROUNDS] [HOST VOLNAME]   # default 40, gpath_single
     python benchmarks/readfloor.py --same-process [PASSES] [HOST VOLNAME]   # default 30
+    python benchmarks/readfloor.py --cold [PASSES] [HOST VOLNAME]           # default 20
 
 Each measurement is a fresh process reading the same file in 1 MiB calls, as in run.py:
 256 MiB, or as many MiB as the environment variable READFLOOR_MIB says (run.py's 1 MiB
@@ -33,12 +34,20 @@ into one buffer (``c-1buf``, as cbench does), into two buffers in turn (``c-2buf
 and into eight in turn (``c-8buf``: 8 MiB, more than a core's L2 cache); then
 ``read-bytes`` and ``read`` as above.
 
+``--cold`` asks where the Python loops' few per cent go, without a server: ``glfs_read`` is
+replaced by a C stub that does what a 1 MiB read does to the calling thread (it waits
+800 us, in which other threads may run, and copies 1 MiB from a buffer of its own into the
+caller's), and the table gives the wall time per call spent outside the stub, i.e. in
+Python.  Rows: the bare cffi loop, the same with a stub that only waits or only copies, and
+``File.readinto`` (a real File whose reads are pointed at the stub).
+
 Not part of the test suite; docs/benchmarks.md quotes its output.
 """
 
 from __future__ import annotations
 
 import os
+import statistics
 import subprocess
 import sys
 import time
@@ -58,6 +67,8 @@ SIZE = int(os.environ.get("READFLOOR_MIB", "256")) * MIB  # inherited by the wor
 C_LOOP = """
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 #include <glusterfs/api/glfs.h>
 long long read_all(uintptr_t fd, char *buf, size_t bs)
 {
@@ -102,6 +113,34 @@ long long read_rotating(uintptr_t fd, size_t nbuf, size_t bs)
     free(bufs);
     return n < 0 ? -1 : total;
 }
+/* --cold: a glfs_read stand-in.  mode 1 waits 800 us, mode 2 copies n bytes, 3 both; it
+ * returns 0 once stub_remaining bytes have been "read", and counts its own time. */
+long long stub_remaining, stub_inside_ns;
+int stub_mode = 3;
+static char *stub_src;
+static long long now_ns(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return t.tv_sec * 1000000000LL + t.tv_nsec;
+}
+ssize_t stub_read(void *fd, void *buf, size_t n, int flags)
+{
+    long long start = now_ns();
+    ssize_t got = 0;
+    if (!stub_src && (stub_src = malloc(n)))
+        memset(stub_src, 1, n);  /* real pages: calloc's would all be the one zero page */
+    if (stub_remaining > 0 && stub_src) {
+        if (stub_mode & 1)
+            usleep(800);
+        if (stub_mode & 2)
+            memcpy(buf, stub_src, n);
+        stub_remaining -= n;
+        got = n;
+    }
+    stub_inside_ns += now_ns() - start;
+    return got;
+}
 """
 
 
@@ -115,7 +154,9 @@ def build_c_loop() -> None:
     builder = FFI()
     builder.cdef("long long read_all(uintptr_t fd, char *buf, size_t bs);"
                  "long long read_all_alloc(uintptr_t fd, size_t bs);"
-                 "long long read_rotating(uintptr_t fd, size_t nbuf, size_t bs);")
+                 "long long read_rotating(uintptr_t fd, size_t nbuf, size_t bs);"
+                 "extern long long stub_remaining, stub_inside_ns; extern int stub_mode;"
+                 "ssize_t stub_read(void *fd, void *buf, size_t n, int flags);")
     cflags = subprocess.run(["pkg-config", "--cflags", "glusterfs-api"], capture_output=True, text=True,
                             check=True).stdout.split()
     builder.set_source("_readfloor", C_LOOP, libraries=["gfapi"], extra_compile_args=cflags)
@@ -231,13 +272,51 @@ def same_process(vol: Any, passes: int) -> None:
     print_table(values, "MiB/s", ("c-1buf",))
 
 
+def cold(vol: Any, passes: int) -> None:
+    """The --cold table: Python's time per call between stub reads of 1 MiB (see above)."""
+    import gpath.file
+    from gpath._lowlevel import ffi
+
+    stub = c_loop().lib
+    calls = 200
+    buf = bytearray(MIB)
+
+    def measure(impl: str) -> float:
+        stub.stub_mode = {"cffi, wait only": 1, "cffi, copy only": 2}.get(impl, 3)
+        stub.stub_remaining, stub.stub_inside_ns = calls * MIB, 0
+        if impl == "readinto":
+            f = vol.fopen(FILE, "rb")
+            gpath.file._glfs_read = stub.stub_read
+            try:
+                t0 = time.perf_counter_ns()
+                while f.readinto(buf):
+                    pass
+                wall = time.perf_counter_ns() - t0
+            finally:
+                gpath.file._glfs_read = gpath.file.lib.glfs_read
+                f.close()
+        else:
+            read, from_buffer, fd = stub.stub_read, ffi.from_buffer, ffi.NULL
+            t0 = time.perf_counter_ns()
+            while read(fd, from_buffer(buf), MIB, 0):
+                pass
+            wall = time.perf_counter_ns() - t0
+        return (wall - stub.stub_inside_ns) / (calls + 1) / 1000  # +1: the call at "EOF"
+
+    impls = ("cffi", "cffi, wait only", "cffi, copy only", "readinto")
+    values = run_rounds(impls, passes, measure)
+    print(f"{passes} passes of {calls} calls; us per call outside the stub: median (min-max)")
+    for impl, vals in values.items():
+        print(f"{impl:<17}{statistics.median(vals):>7.1f}  ({min(vals):.1f}-{max(vals):.1f})")
+
+
 def main() -> None:
     if sys.argv[1:2] == ["--worker"]:
         worker(*sys.argv[2:5])
         return
-    in_process = sys.argv[1:2] == ["--same-process"]
-    args = sys.argv[2:] if in_process else sys.argv[1:]
-    rounds, host, volname = parse_args(args, 30 if in_process else 40)
+    mode = sys.argv[1] if sys.argv[1:2] in (["--same-process"], ["--cold"]) else ""
+    args = sys.argv[2:] if mode else sys.argv[1:]
+    rounds, host, volname = parse_args(args, {"--same-process": 30, "--cold": 20}.get(mode, 40))
     build_cbench()
     build_c_loop()
     from gpath import Volume
@@ -249,8 +328,10 @@ def main() -> None:
         for _ in range(SIZE // MIB):
             f.write(block)
     try:
-        if in_process:
+        if mode == "--same-process":
             same_process(vol, rounds)
+        elif mode == "--cold":
+            cold(vol, rounds)
         else:
             values = run_rounds(IMPLS, rounds, lambda impl: measure(impl, host, volname))
             print_table(values, "MiB/s", [b for b in ("c", "c-in-py", "cffi") if b in IMPLS])

@@ -155,8 +155,8 @@ def main() -> None:
         for name, impls in rows:
             for impl, fn in impls:
                 print(f"{name:<24}{impl:<9}{min(cold[(name, impl)]):>9.2f}{_warm(fn):>9.2f}")
-        reader.close()
     finally:
+        reader.close()  # while the stub is in place: its glfd is not a real one
         gpath.volume.lib = gpath.file.lib = lib  # type: ignore[attr-defined]
         gpath.file._glfs_read = lib.glfs_read
     vol.umount()

@@ -31,8 +31,8 @@ With ``--same-process`` the loops alternate in one process on one mount instead,
 resolves about 1 %, and the C rows ask what new memory per call costs: the C loop reading
 into one buffer (``c-1buf``, as cbench does), into two buffers in turn (``c-2buf``: what a
 ``while chunk := f.read(n)`` loop gets from malloc, the same two blocks on every call),
-and into eight in turn (``c-8buf``: 8 MiB, more than a core's L2 cache); then
-``read-bytes`` and ``read`` as above.
+and into eight in turn (``c-8buf``: 8 MiB, more than a core's L2 cache); then ``cffi``,
+``readinto``, ``read-bytes`` and ``read`` as above.
 
 ``--cold`` asks where the Python loops' few per cent go, without a server: ``glfs_read`` is
 replaced by a C stub that does what a 1 MiB read does to the calling thread (it waits
@@ -245,6 +245,7 @@ def same_process(vol: Any, passes: int) -> None:
     from gpath._lowlevel import ffi, lib
 
     fs = vol._mount.handle.ptr
+    buf = bytearray(MIB)
 
     def measure(impl: str) -> float:
         t0 = time.perf_counter()
@@ -253,10 +254,18 @@ def same_process(vol: Any, passes: int) -> None:
             with vol.fopen(FILE, "rb") as f:
                 while chunk := f.read(MIB):
                     total += len(chunk)
+        elif impl == "readinto":
+            with vol.fopen(FILE, "rb") as f:
+                while n := f.readinto(buf):
+                    total += n
         else:
             fd = lib.glfs_open(fs, FILE.encode(), os.O_RDONLY)
             address = int(ffi.cast("uintptr_t", fd))
-            if impl == "read-bytes":
+            if impl == "cffi":
+                read, from_buffer = lib.glfs_read, ffi.from_buffer
+                while n := read(fd, from_buffer(buf), MIB, 0):
+                    total += n
+            elif impl == "read-bytes":
                 while chunk := read_bytes(address, MIB, -1):
                     assert isinstance(chunk, bytes)
                     total += len(chunk)
@@ -268,8 +277,9 @@ def same_process(vol: Any, passes: int) -> None:
             raise SystemExit(f"read {total} bytes, expected {SIZE}")
         return total / MIB / seconds
 
-    values = run_rounds(("c-1buf", "c-2buf", "c-8buf", "read-bytes", "read"), passes, measure)
-    print_table(values, "MiB/s", ("c-1buf",))
+    impls = ("c-1buf", "c-2buf", "c-8buf", "cffi", "readinto", "read-bytes", "read")
+    values = run_rounds(impls, passes, measure)
+    print_table(values, "MiB/s", ("c-1buf", "cffi"))
 
 
 def cold(vol: Any, passes: int) -> None:

@@ -130,10 +130,6 @@ def main() -> None:
         if stub.glfs_read(stub.fd, ffi.from_buffer(read_buf), len(read_buf), 0) < 0:
             raise OSError
 
-    gpath.volume.lib = gpath.file.lib = stub  # type: ignore[attr-defined]
-    reader = vol.fopen(PATH, "rb")  # on the stub's glfd
-    gpath.volume.lib = gpath.file.lib = lib  # type: ignore[attr-defined]
-
     def gpath_readinto(path: str) -> None:
         reader.readinto(read_buf)
 
@@ -145,6 +141,7 @@ def main() -> None:
     ]
     gpath.volume.lib = gpath.file.lib = stub  # type: ignore[attr-defined]
     gpath.file._glfs_read = stub.glfs_read
+    reader = vol.fopen(PATH, "rb")  # on the stub's glfd
     try:
         cold: dict[tuple[str, str], list[float]] = {}
         for _ in range(ROUNDS):  # interleaved, as the main benchmark does

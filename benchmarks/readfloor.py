@@ -166,37 +166,32 @@ def build_c_loop() -> None:
 
 def c_loop() -> Any:
     """The compiled ``_readfloor`` module (build_c_loop() made it in benchmarks/bin)."""
-    sys.path.insert(0, str(BIN))
+    if str(BIN) not in sys.path:
+        sys.path.insert(0, str(BIN))
     import _readfloor  # type: ignore[import-not-found]
 
     return _readfloor
 
 
-def worker(impl: str, host: str, volname: str) -> None:
-    """Mount, read FILE in 1 MiB calls the way *impl* does, print MiB/s (open to close)."""
-    from gpath import Volume
+def read_file(impl: str, vol: Any, buf: bytearray) -> int:
+    """Read FILE on *vol* in 1 MiB calls the way *impl* does (any row but ``c``) and return
+    the number of bytes read; *buf* is the 1 MiB buffer of the rows that read into one."""
+    from gpath._buffers import read_bytes
     from gpath._lowlevel import ffi, lib
 
-    vol = Volume(host, volname)
-    vol.mount(timeout=60)
-    fs = vol._mount.handle.ptr  # type: ignore[union-attr]
-    buf = bytearray(MIB)
-    if impl.startswith("c-"):
-        _readfloor = c_loop()
-        cbuf = _readfloor.ffi.from_buffer(buf)
     total = 0
-    t0 = time.perf_counter()
     if impl in ("readinto", "read"):
-        f = vol.fopen(FILE, "rb")
-        if impl == "readinto":
-            while n := f.readinto(buf):
-                total += n
-        else:
-            while chunk := f.read(MIB):
-                total += len(chunk)
-        f.close()
-    else:
-        fd = lib.glfs_open(fs, FILE.encode(), os.O_RDONLY)
+        with vol.fopen(FILE, "rb") as f:
+            if impl == "readinto":
+                while n := f.readinto(buf):
+                    total += n
+            else:
+                while chunk := f.read(MIB):
+                    total += len(chunk)
+        return total
+    fd = lib.glfs_open(vol._mount.handle.ptr, FILE.encode(), os.O_RDONLY)
+    address = int(ffi.cast("uintptr_t", fd))
+    try:
         if impl == "cffi":
             read, from_buffer = lib.glfs_read, ffi.from_buffer
             while n := read(fd, from_buffer(buf), MIB, 0):
@@ -216,21 +211,39 @@ def worker(impl: str, host: str, volname: str) -> None:
                     break
                 total += len(chunk if n == MIB else chunk[:n])
         elif impl == "read-bytes":
-            from gpath._buffers import read_bytes
-
-            address = int(ffi.cast("uintptr_t", fd))
             while chunk := read_bytes(address, MIB, -1):
                 assert isinstance(chunk, bytes)
                 total += len(chunk)
+        elif impl == "c-in-py":
+            total = c_loop().lib.read_all(address, c_loop().ffi.from_buffer(buf), MIB)
         elif impl == "c-alloc":
-            total = _readfloor.lib.read_all_alloc(int(ffi.cast("uintptr_t", fd)), MIB)
-        else:
-            total = _readfloor.lib.read_all(int(ffi.cast("uintptr_t", fd)), cbuf, MIB)
+            total = c_loop().lib.read_all_alloc(address, MIB)
+        else:  # c-1buf, c-2buf, c-8buf
+            total = c_loop().lib.read_rotating(address, int(impl[2]), MIB)
+    finally:
         lib.glfs_close(fd)
+    return total
+
+
+def timed_read(impl: str, vol: Any, buf: bytearray) -> float:
+    """MiB/s of read_file() (open to close), after checking that it read all of FILE."""
+    t0 = time.perf_counter()
+    total = read_file(impl, vol, buf)
     seconds = time.perf_counter() - t0
     if total != SIZE:
         raise SystemExit(f"read {total} bytes, expected {SIZE}")
-    print(total / MIB / seconds)
+    return total / MIB / seconds
+
+
+def worker(impl: str, host: str, volname: str) -> None:
+    """Mount, read FILE in 1 MiB calls the way *impl* does, print MiB/s (open to close)."""
+    from gpath import Volume
+
+    vol = Volume(host, volname)
+    vol.mount(timeout=60)
+    if impl.startswith("c-"):
+        c_loop()  # imported before the clock starts
+    print(timed_read(impl, vol, bytearray(MIB)))
     vol.umount()
 
 
@@ -240,45 +253,10 @@ def measure(impl: str, host: str, volname: str) -> float:
 
 def same_process(vol: Any, passes: int) -> None:
     """The --same-process table: the loops alternating on *vol*'s one mount."""
-    _readfloor = c_loop()
-    from gpath._buffers import read_bytes
-    from gpath._lowlevel import ffi, lib
-
-    fs = vol._mount.handle.ptr
+    c_loop()
     buf = bytearray(MIB)
-
-    def measure(impl: str) -> float:
-        t0 = time.perf_counter()
-        total = 0
-        if impl == "read":
-            with vol.fopen(FILE, "rb") as f:
-                while chunk := f.read(MIB):
-                    total += len(chunk)
-        elif impl == "readinto":
-            with vol.fopen(FILE, "rb") as f:
-                while n := f.readinto(buf):
-                    total += n
-        else:
-            fd = lib.glfs_open(fs, FILE.encode(), os.O_RDONLY)
-            address = int(ffi.cast("uintptr_t", fd))
-            if impl == "cffi":
-                read, from_buffer = lib.glfs_read, ffi.from_buffer
-                while n := read(fd, from_buffer(buf), MIB, 0):
-                    total += n
-            elif impl == "read-bytes":
-                while chunk := read_bytes(address, MIB, -1):
-                    assert isinstance(chunk, bytes)
-                    total += len(chunk)
-            else:  # c-1buf, c-2buf, c-8buf
-                total = _readfloor.lib.read_rotating(address, int(impl[2]), MIB)
-            lib.glfs_close(fd)
-        seconds = time.perf_counter() - t0
-        if total != SIZE:
-            raise SystemExit(f"read {total} bytes, expected {SIZE}")
-        return total / MIB / seconds
-
     impls = ("c-1buf", "c-2buf", "c-8buf", "cffi", "readinto", "read-bytes", "read")
-    values = run_rounds(impls, passes, measure)
+    values = run_rounds(impls, passes, lambda impl: timed_read(impl, vol, buf))
     print_table(values, "MiB/s", ("c-1buf", "cffi"))
 
 

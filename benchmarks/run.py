@@ -1710,9 +1710,10 @@ without the `_read_bytes` frame.  `coldcost.py`'s `readinto 1M` row (a stub that
 once after an 8 MiB cache sweep) went from 22.1 to 14.9 us (a bare call: 11.0 us), and in
 one process on the volume (alternating passes of 256 MiB) `readinto()` measured 1.000x the
 bare cffi loop in 40 passes where the old code measured 0.975x and 0.981x;
-`readfloor.py --same-process 30` then gave `readinto()` 0.997x and `read()` 0.995x that loop.  (A larger Python
-footprint also slows libgfapi's own part of the call: with the old code the time inside
-`glfs_read` was ~15 us per call longer than under the bare loop in one trial.)  In fresh
+`readfloor.py --same-process 30` then gave `readinto()` 0.997x and `read()` 0.995x that
+loop.  (A larger Python footprint also slows libgfapi's own part of the call: with the old
+code the time inside `glfs_read` was ~15 us per call longer than under the bare loop in one
+trial.)  In fresh
 processes one 24-round `readfloor.py` run on the 1 GiB file after the change measured
 `readinto()` at 0.946x C and 0.971x the bare loop, within the +-3 % that such a run
 resolves.  This page's run (07:34) is the first full run with the change: `readinto()`

@@ -58,7 +58,10 @@ class _StubLib:
         self._real = real
         self.fd = ffi.cast("glfs_fd_t *", 0x1000)
 
-    def gp_open(self, fs: Any, path: bytes, flags: int, mode: int, owner: bytes, owner_len: int, state: Any) -> Any:
+    def gp_open(
+        self, fs: Any, path: bytes, flags: int, mode: int, owner: bytes, owner_len: int,
+        state: Any, options: int,
+    ) -> Any:
         return self.fd
 
     def glfs_write(self, fd: Any, buf: Any, size: int, flags: int) -> int:
@@ -95,7 +98,8 @@ def main() -> None:
     fs = ffi.NULL
 
     def bare_create(path: str) -> None:
-        fd = stub.gp_open(fs, path.encode(), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666, b"", 0, ffi.NULL)
+        flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
+        fd = stub.gp_open(fs, path.encode(), flags, 0o666, b"", 0, ffi.NULL, 0)
         if stub.glfs_write(fd, data, 4096, 0) != 4096 or stub.glfs_close(fd):
             raise OSError
 

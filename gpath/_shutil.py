@@ -30,7 +30,8 @@ def makedirs(vol: Volume, path: StrOrBytesPath, mode: int, exist_ok: bool) -> No
         head, tail = posixpath.split(head)
     if head and tail and not vol.exists(head):
         try:
-            makedirs(vol, head, mode, exist_ok=True)
+            # As os.makedirs: *mode* is for the leaf; parents get the default, less the umask.
+            makedirs(vol, head, 0o777, exist_ok=True)
         except FileExistsError:
             pass  # created meanwhile by someone else
         if tail == (b"." if isinstance(tail, bytes) else "."):

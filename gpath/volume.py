@@ -583,7 +583,7 @@ class Volume:
         cpath = encode(path)
         # One hold of the mount from the C open to registration (see _open_child).
         glfd: Glfd = self._open_child(
-            lambda fs: _open_glfd(fs, cpath, flags, mode, b"", path),
+            lambda fs: _open_glfd(fs, cpath, flags, mode, b"", path, 0),
             path,
             lambda ptr: self._register_glfd(ptr, flags, path),
         )
@@ -606,7 +606,7 @@ class Volume:
         # Held from the C open to registration, so umount() either waits for the File (and
         # closes it) or refuses this call: a new glfd is never left open after glfs_fini.
         try:
-            ptr = _open_glfd(fs, cpath, parsed.flags, 0o666, owner, path)
+            ptr = _open_glfd(fs, cpath, parsed.flags, 0o666, owner, path, lib.GP_OPEN_NOT_DIR)
             try:
                 return File._opened(self, CHandle(ptr), path, mode, parsed, owner)
             except VolumeNotMounted:  # umount() began meanwhile: close it while the mount lives
@@ -898,8 +898,8 @@ class Volume:
     # -- creating and removing ---------------------------------------------------------------------
 
     def mkdir(self, path: StrOrBytesPath, mode: int = 0o777) -> None:
-        """Create directory *path* with *mode* (masked by the server's umask)."""
-        self._path_call(lib.glfs_mkdir, path, mode)
+        """Create directory *path* with *mode* less the process umask, like ``os.mkdir``."""
+        self._path_call(lib.glfs_mkdir, path, mode & ~lib.gp_umask())
 
     def makedirs(self, path: StrOrBytesPath, mode: int = 0o777, exist_ok: bool = False) -> None:
         """Create *path* and any missing parents, like ``os.makedirs``.
@@ -909,8 +909,9 @@ class Volume:
         _shutil.makedirs(self, path, mode, exist_ok)
 
     def mknod(self, path: StrOrBytesPath, mode: int = 0o600 | stat_module.S_IFREG, dev: int = 0) -> None:
-        """Create a file system node (file, FIFO, device) like ``os.mknod``."""
-        self._path_call(lib.glfs_mknod, path, mode, dev)
+        """Create a file system node (file, FIFO, device) like ``os.mknod``: the permission
+        bits of *mode* less the process umask."""
+        self._path_call(lib.glfs_mknod, path, mode & ~lib.gp_umask(), dev)
 
     def rmdir(self, path: StrOrBytesPath) -> None:
         """Remove the empty directory *path* (never recursive: see :meth:`rmtree`)."""
@@ -1282,18 +1283,26 @@ def _raise_gp_error(code: int, path: Any) -> NoReturn:
     raise oserror(code, path)
 
 
-def _open_glfd(fs: Any, cpath: bytes, flags: int, mode: int, owner: bytes, path: Any) -> Any:
+def _open_glfd(
+    fs: Any, cpath: bytes, flags: int, mode: int, owner: bytes, path: Any, options: int
+) -> Any:
     """``open(2)`` through ``gp_open`` (see :func:`_open_failed`), inside the mount's hold.
 
-    Returns the glfd (with *owner* as its lock owner if given) or raises ``OSError``.
+    A new file gets *mode* less the process umask, as with ``os.open``.  With
+    ``GP_OPEN_NOT_DIR`` in *options* a directory opened for reading raises
+    ``IsADirectoryError``, as the built-in ``open()`` does.  Returns the glfd (with *owner*
+    as its lock owner if given) or raises ``OSError``.
     """
     state = ffi.new("int *")
-    ptr = lib.gp_open(fs, cpath, flags, mode, owner, len(owner), state)
-    return ptr if ptr != ffi.NULL else _open_failed(fs, cpath, flags, mode, owner, path, state)
+    ptr = lib.gp_open(fs, cpath, flags, mode, owner, len(owner), state, options)
+    if ptr != ffi.NULL:
+        return ptr
+    return _open_failed(fs, cpath, flags, mode, owner, path, state, options)
 
 
 def _open_failed(
-    fs: Any, cpath: bytes, flags: int, mode: int, owner: bytes, path: Any, state: Any
+    fs: Any, cpath: bytes, flags: int, mode: int, owner: bytes, path: Any, state: Any,
+    options: int,
 ) -> Any:
     """After ``gp_open`` returned NULL: raise its error, or follow a dangling symlink.
 
@@ -1326,7 +1335,7 @@ def _open_failed(
                 target = ffi.unpack(buf, size)
                 # Absolute targets resolve inside the volume, as libgfapi resolves them.
                 cpath = target if target.startswith(b"/") else posixpath.join(posixpath.dirname(cpath), target)
-        ptr = lib.gp_open(fs, cpath, flags, mode, owner, len(owner), state)
+        ptr = lib.gp_open(fs, cpath, flags, mode, owner, len(owner), state, options)
         if ptr != ffi.NULL:
             return ptr
     raise oserror(errno.ELOOP, path)

@@ -71,6 +71,7 @@ def _preamble() -> str:
 #include <fcntl.h>
 #include <limits.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <linux/falloc.h>
@@ -175,6 +176,7 @@ typedef struct {{
 
 #define GP_NOT_MOUNTED (-2)
 #define GP_EMBEDDED_NUL (-3)
+#define GP_OPEN_NOT_DIR 1 /* gp_open: a read-only open of a directory fails (EISDIR) */
 
 static glfs_t *gp_enter(gp_mount_t *m)
 {{
@@ -422,6 +424,35 @@ static int gp_fstat(glfs_fd_t *fd, void *out)
     return ret == 0 ? gp_pack_stat(&st, out) : ret;
 }}
 
+/* The process umask, read without changing it: umask(2) reads it only by setting it, which
+   would race the creates of other threads.  /proc/self/status shows it (Linux >= 4.7); where
+   that cannot be read, the set-and-restore pair is the documented fallback.  errno is kept. */
+static mode_t gp_umask(void)
+{{
+    char buf[256];
+    int saved = errno;
+    mode_t mask;
+    int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
+    if (fd >= 0) {{
+        ssize_t n = read(fd, buf, sizeof buf - 1);
+        close(fd);
+        if (n > 0) {{
+            char *line;
+            buf[n] = '\\0';
+            line = strstr(buf, "\\nUmask:\\t");
+            if (line != NULL) {{
+                mask = (mode_t)strtoul(line + 8, NULL, 8) & 07777;
+                errno = saved;
+                return mask;
+            }}
+        }}
+    }}
+    mask = umask(022);
+    umask(mask);
+    errno = saved;
+    return mask;
+}}
+
 /* The C part of Volume.open(): open, or create without following a dangling symlink,
    fix up O_TRUNC and give the glfd its lock owner, in one call from Python.
  *
@@ -432,13 +463,13 @@ static int gp_fstat(glfs_fd_t *fd, void *out)
  * done with an explicit ftruncate: after an O_TRUNC open the client's caches kept serving
  * the old content (10.3).  Returns the glfd, or NULL with errno set. */
 static glfs_fd_t *gp_open(glfs_t *fs, const char *path, int flags, mode_t mode,
-                          const char *owner, int owner_len, int *state)
+                          const char *owner, int owner_len, int *state, int options)
 {{
     glfs_fd_t *fd;
     int created = 0;
     *state = 0;
     if (flags & O_CREAT) {{
-        fd = glfs_creat(fs, path, flags | O_EXCL, mode);
+        fd = glfs_creat(fs, path, flags | O_EXCL, mode & ~gp_umask());
         if (fd != NULL)
             created = 1;
         else if ((flags & O_EXCL) || errno != EEXIST)
@@ -452,6 +483,16 @@ static glfs_fd_t *gp_open(glfs_t *fs, const char *path, int flags, mode_t mode,
         fd = glfs_open(fs, path, flags);
     if (fd == NULL)
         return NULL;
+    if (!created && (options & GP_OPEN_NOT_DIR) && (flags & O_ACCMODE) == O_RDONLY) {{
+        /* glfs_open() opens a directory for reading; open() must refuse it at once. */
+        struct stat st;
+        if (glfs_fstat(fd, &st) != 0)
+            goto fail;
+        if (S_ISDIR(st.st_mode)) {{
+            errno = EISDIR;
+            goto fail;
+        }}
+    }}
     if (!created && (flags & O_TRUNC) && (flags & O_ACCMODE) != O_RDONLY &&
         glfs_ftruncate(fd, 0, NULL, NULL) != 0)
         goto fail;

@@ -13,6 +13,7 @@ import errno
 import io
 import itertools
 import os
+import stat
 import threading
 import time
 import warnings
@@ -96,6 +97,20 @@ class RawGlfd:
                 pass
 
 
+def _is_directory(raw: RawGlfd) -> bool:
+    buf = bytearray(STAT_BUFFER_SIZE)
+    fd = raw.handle.acquire()
+    if fd is None:
+        raise ClosedError("the glfd is already closed")
+    try:
+        ret = lib.gp_fstat(fd, ffi.from_buffer(buf))
+    finally:
+        raw.handle.release()
+    if ret < 0:
+        raise_oserror(raw.path)
+    return stat.S_ISDIR(stat_from_buffer(buf, ret).st_mode)
+
+
 class Glfd(int):
     """An open glfd as returned by ``Volume.open()``: its C address as an int.
 
@@ -148,6 +163,9 @@ class File(io.RawIOBase):
         raw = fd.raw
         if raw.handle.closed:
             raise ClosedError("the glfd is already closed")
+        if raw.flags & os.O_ACCMODE == os.O_RDONLY and _is_directory(raw):
+            # As io.FileIO(fd): a File is never a directory (the glfd stays the caller's).
+            raise oserror(errno.EISDIR, raw.path if path is None else path)
         if mode is None:
             readable, writable = flags_access(raw.flags)
             append = bool(raw.flags & os.O_APPEND)
@@ -564,7 +582,11 @@ class File(io.RawIOBase):
     # -- the spec's File methods --------------------------------------------------------------
 
     def lseek(self, pos: int, how: int) -> int:
-        """Set the file offset to *pos* relative to *how* and return the new offset."""
+        """Set the file offset to *pos* relative to *how* and return the new offset.
+
+        A resulting offset below 0 (or beyond the largest one) raises ``OSError(EINVAL)``
+        like ``os.lseek``, and the offset stays where it was.
+        """
         # The hot path of tell()/seek() (benchmarks/run.py, "trivial call"): close()
         # detaches the glfd under self._lock, so holding the lock keeps the glfd alive
         # without CHandle.acquire()/release().
@@ -576,6 +598,9 @@ class File(io.RawIOBase):
             fd = self._handle.ptr
             if fd is None:
                 raise ClosedError()
+            # SEEK_SET to pos >= 0 and tell()'s (0, SEEK_CUR == 1) need no range check.
+            if pos < 0 or how and (pos or how != 1):
+                pos, how = self._seek_target(fd, pos, how)
             ret: int = lib.glfs_lseek(fd, pos, how)
         finally:
             lock.release()
@@ -583,6 +608,31 @@ class File(io.RawIOBase):
             # A negative result offset fails without setting errno: EINVAL, as lseek(2).
             raise oserror(ffi.errno or errno.EINVAL, self._path)
         return ret
+
+    def _seek_target(self, fd: Any, pos: int, how: int) -> tuple[int, int]:
+        """``lseek``'s *pos*, *how* as an absolute offset checked to be in range.
+
+        Call with self._lock held (it keeps *fd* alive and the offset still).  libgfapi
+        stores whatever offset results, a negative one included, and then fails every
+        tell() and offset-based write with it, so a bad result must never reach it.
+        """
+        if not isinstance(how, int):
+            raise TypeError(f"whence must be an int, not {type(how).__name__}")
+        if how == os.SEEK_SET:
+            base = 0
+        elif how == os.SEEK_CUR:
+            base = self._check_ok(lib.glfs_lseek(fd, 0, os.SEEK_CUR))
+        elif how == os.SEEK_END:
+            st = ffi.new("struct stat *")
+            if lib.glfs_fstat(fd, st) != 0:
+                raise_oserror(self._path)
+            base = st.st_size
+        else:
+            return pos, how  # SEEK_DATA/SEEK_HOLE: the server moves the offset only on success
+        target = base + pos
+        if not 0 <= target <= _MAX_OFFSET:
+            raise oserror(errno.EINVAL, self._path)
+        return target, os.SEEK_SET
 
     def fstat(self) -> os.stat_result:
         """Return the file's ``os.stat_result``."""

@@ -38,9 +38,13 @@ def test_open_returns_an_int_glfd_for_file(volume: Volume, workdir: str) -> None
         assert f.name == path  # taken from the open() call
 
 
-def test_open_default_mode_is_0o777(volume: Volume, workdir: str) -> None:
-    File(volume.open(f"{workdir}/f", os.O_CREAT | os.O_RDWR)).close()
-    assert stat.S_IMODE(volume.stat(f"{workdir}/f").st_mode) == 0o777
+def test_open_default_mode_is_0o777_less_umask(volume: Volume, workdir: str) -> None:
+    old = os.umask(0o022)
+    try:
+        File(volume.open(f"{workdir}/f", os.O_CREAT | os.O_RDWR)).close()
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(volume.stat(f"{workdir}/f").st_mode) == 0o755
 
 
 def test_open_creat_without_access_mode(volume: Volume, workdir: str) -> None:
@@ -95,11 +99,16 @@ def test_glfd_not_given_to_file_is_closed_explicitly(volume: Volume, workdir: st
 def test_fopen_modes(volume: Volume, workdir: str) -> None:
     name = f"{workdir}/modes"
     data = b"Gluster is so awesome"
-    with volume.fopen(name, "w") as f:
+    old = os.umask(0o002)
+    try:
+        f = volume.fopen(name, "w")
+    finally:
+        os.umask(old)
+    with f:
         assert isinstance(f, File)
         assert f.mode == "w"
         f.write(data)
-    assert stat.S_IMODE(volume.stat(name).st_mode) == 0o666
+    assert stat.S_IMODE(volume.stat(name).st_mode) == 0o664  # 0o666 less the umask
     with volume.fopen(name) as f:  # default "r"
         assert f.mode == "r"
         assert f.lseek(0, os.SEEK_CUR) == 0

@@ -15,6 +15,15 @@ whole segment matches any number of segments including none, and a trailing ``**
 files as well as directories; a trailing ``/`` selects directories only; hidden names are
 matched; ``..`` segments are kept literally; ``**`` does not descend into symlinks to
 directories unless ``recurse_symlinks=True``.
+
+With ``recurse_symlinks=True`` a symlink loop ends the descent where pathlib's would go round
+it: ``**`` does not enter a directory (by ``st_dev``/``st_ino``) that is already on the chain
+of directories it descended from its start, and follows at most 40 symlinked directories on
+one chain, a symlink past those counting as a file (Linux's ``ELOOP`` limit, at which pathlib
+stops on local disk).  Such a symlink is still yielded when it matches; only its contents are
+not.  pathlib instead goes round a loop until the path holds 40 symlinks, yielding every
+round's entries again (``d/self/f``, ``d/self/self/f``...); on a volume it would go round far
+longer, as libgfapi follows nested symlinks up to ``PATH_MAX`` instead of 40.
 """
 
 from __future__ import annotations
@@ -23,16 +32,21 @@ import functools
 import os
 import re
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Union
 
 from gpath._pathinfo import GlusterPathInfo
 from gpath.dir import read_listing
+from gpath.errors import is_passed_over
 
 if TYPE_CHECKING:
     from gpath.volume import Volume
 
 _MAGIC = re.compile(r"[*?[]")
 _SPECIAL = ("", ".", "..")
+_MAX_SYMLINKS = 40  # Linux's MAXSYMLINKS: where pathlib's descent ends with ELOOP
+
+# A directory's identity: (st_dev, st_ino), or None if it could not be found out.
+DirId = Union[tuple[int, int], None]
 
 # A match function: (string, start position) -> match or None.
 Matcher = Callable[[str, int], "re.Match[str] | None"]
@@ -213,7 +227,9 @@ class Selector:
             return info if info.is_dir() else None
         try:
             st = self.vol.lstat(path)
-        except (OSError, ValueError):
+        except (OSError, ValueError) as exc:
+            if not is_passed_over(exc):
+                raise
             return None
         return GlusterPathInfo(self.vol, path, st)
 
@@ -265,7 +281,9 @@ class Selector:
         def select_wildcard(path: str, info: GlusterPathInfo | None, exists: bool) -> Iterator[Found]:
             try:
                 entries = self.scandir(_add_slash(path))
-            except (OSError, ValueError):
+            except (OSError, ValueError) as exc:
+                if not is_passed_over(exc):
+                    raise
                 return
             for name, entry_path, entry_info in entries:
                 if match is not None and match(name) is None:
@@ -303,15 +321,20 @@ class Selector:
             match_pos = len(path)
             if not skip_start and (match is None or match(path, match_pos)):
                 yield from select_next(path, info, exists)
+            if follow:
+                yield from select_following(path, info, match_pos)
+                return
             stack = [path]
             while stack:
                 directory = stack.pop()
                 try:
                     entries = self.scandir(directory)
-                except (OSError, ValueError):
+                except (OSError, ValueError) as exc:
+                    if not is_passed_over(exc):
+                        raise
                     continue
                 for _name, entry_path, entry_info in entries:
-                    is_dir = entry_info.is_dir(follow_symlinks=follow)
+                    is_dir = entry_info.is_dir(follow_symlinks=False)
                     if is_dir or not dir_only:
                         if match is None or match(entry_path, match_pos):
                             if dir_only:
@@ -321,7 +344,49 @@ class Selector:
                         if is_dir:
                             stack.append(entry_path + "/")
 
+        def select_following(
+            path: str, info: GlusterPathInfo | None, match_pos: int
+        ) -> Iterator[Found]:
+            # Each pending directory carries its chain's identities and symlink count.
+            start = self.dir_id(path, info)
+            stack = [(path, frozenset([start]) if start else frozenset(), 0)]
+            while stack:
+                directory, chain, links = stack.pop()
+                try:
+                    entries = self.scandir(directory)
+                except (OSError, ValueError) as exc:
+                    if not is_passed_over(exc):
+                        raise
+                    continue
+                for _name, entry_path, entry_info in entries:
+                    is_link = entry_info.is_symlink()
+                    # Past the limit, Linux's stat fails with ELOOP: pathlib sees no directory.
+                    is_dir = entry_info.is_dir() and not (is_link and links >= _MAX_SYMLINKS)
+                    if is_dir or not dir_only:
+                        if match is None or match(entry_path, match_pos):
+                            if dir_only:
+                                yield from select_next(entry_path, entry_info, True)
+                            else:
+                                yield entry_path, entry_info
+                    if is_dir:
+                        ident = _stat_id(entry_info)
+                        if ident is None or ident not in chain:
+                            below = chain | {ident} if ident else chain
+                            stack.append((entry_path + "/", below, links + is_link))
+
         return select_recursive
+
+    def dir_id(self, path: str, info: GlusterPathInfo | None) -> DirId:
+        """The identity of directory *path* (a symlink followed), from *info* if given."""
+        if info is not None:
+            return _stat_id(info)
+        try:
+            st = self.vol.stat(path.rstrip("/") or "/")
+        except (OSError, ValueError) as exc:
+            if not is_passed_over(exc):
+                raise
+            return None
+        return st.st_dev, st.st_ino
 
     def select_exists(self, path: str, info: GlusterPathInfo | None, exists: bool) -> Iterator[Found]:
         if exists:
@@ -330,6 +395,17 @@ class Selector:
         found = self.lstat_info(path)
         if found is not None:
             yield path, found
+
+
+def _stat_id(info: GlusterPathInfo) -> DirId:
+    """(st_dev, st_ino) of what *info*'s path leads to; None if it cannot be stat'ed."""
+    try:
+        st = info.stat()
+    except (OSError, ValueError) as exc:
+        if not is_passed_over(exc):
+            raise
+        return None
+    return st.st_dev, st.st_ino
 
 
 def _add_slash(path: str) -> str:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Union
 
 from gpath import _volspec
 from gpath._stat import stat_from_raw
-from gpath.errors import VolumeNotMounted
+from gpath.errors import is_absent
 
 if TYPE_CHECKING:
     from gpath.volume import Volume
@@ -36,8 +36,9 @@ _Cached = Union[os.stat_result, OSError, ValueError, None, bytes]
 class GlusterPathInfo:
     """Cached file type and status of one path (``pathlib.types.PathInfo`` + ``stat()``).
 
-    The query methods never raise for a failed stat (they answer False, as in pathlib),
-    except ``VolumeNotMounted``: a path on an unmounted Volume is a usage error.
+    The query methods answer False only when nothing is there (``errors.is_absent``, and
+    that answer is cached); any other failure of the stat is raised and not cached, so a
+    later call asks again (unlike pathlib, whose info answers False for every ``OSError``).
     """
 
     __slots__ = ("_vol", "_path", "_lmode", "_lstat", "_stat")
@@ -99,9 +100,9 @@ class GlusterPathInfo:
         result: _Cached
         try:
             result = vol.stat(self._path) if follow else vol.lstat(self._path)
-        except VolumeNotMounted:
-            raise  # a usage error: not cached, not answered as "does not exist"
         except (OSError, ValueError) as exc:
+            if not is_absent(exc):
+                raise  # a failure to look (ENOTCONN...): not cached, not "does not exist"
             result = exc
         if follow:
             self._stat = result
@@ -119,10 +120,10 @@ class GlusterPathInfo:
             return lmode  # the lstat's mode answers (the hot path of iterdir + is_file)
         try:
             return self.stat(follow_symlinks=follow).st_mode
-        except VolumeNotMounted:
+        except (OSError, ValueError) as exc:
+            if is_absent(exc):
+                return None
             raise
-        except (OSError, ValueError):
-            return None
 
     def exists(self, *, follow_symlinks: bool = True) -> bool:
         """Whether the path existed when first asked (a broken symlink only without following)."""

@@ -51,17 +51,23 @@ def walk(
     followlinks: bool,
 ) -> Iterator[tuple[Any, list[Any], list[Any]]]:
     top = os.fspath(top)
+    # libgfapi follows symlinks far past Linux's ELOOP limit: a loop must be cut by identity.
+    chain: frozenset[tuple[int, int]] | None = None
+    if followlinks:
+        start = _file_id(lambda: vol.stat(top))
+        chain = frozenset([start]) if start else frozenset()
     # Iterative, so deep trees cannot exhaust the recursion limit.
-    stack: list[Any] = [top]
+    stack: list[Any] = [(top, chain)]
     while stack:
         item = stack.pop()
-        if isinstance(item, tuple):  # bottom-up: emit after the children
+        if len(item) == 3:  # bottom-up: emit after the children
             yield item
             continue
-        dirpath = item
+        dirpath, chain = item
         dirs: list[Any] = []
         nondirs: list[Any] = []
         symlinked: set[Any] = set()
+        ids: dict[Any, tuple[int, int] | None] = {}
         try:
             with vol.scandir(dirpath) as entries:
                 for entry in entries:
@@ -69,6 +75,8 @@ def walk(
                         dirs.append(entry.name)
                         if entry.is_symlink():
                             symlinked.add(entry.name)
+                        if chain is not None:
+                            ids[entry.name] = _file_id(entry.stat, follow_symlinks=True)
                     else:
                         nondirs.append(entry.name)
         except OSError as err:
@@ -80,12 +88,30 @@ def walk(
             continue
         if topdown:
             yield dirpath, dirs, nondirs
-            children = [posixpath.join(dirpath, d) for d in dirs if followlinks or d not in symlinked]
-            stack.extend(reversed(children))
         else:
             stack.append((dirpath, dirs, nondirs))
-            children = [posixpath.join(dirpath, d) for d in dirs if followlinks or d not in symlinked]
-            stack.extend(reversed(children))
+        children = []
+        for d in dirs:
+            if not followlinks and d in symlinked:
+                continue
+            below = chain
+            if chain is not None:
+                ident = ids.get(d)  # None for a name the caller added while pruning
+                if ident is not None:
+                    if ident in chain:
+                        continue  # a symlink loop: listed in dirs, not entered
+                    below = chain | {ident}
+            children.append((posixpath.join(dirpath, d), below))
+        stack.extend(reversed(children))
+
+
+def _file_id(stat: Callable[..., os.stat_result], **kwargs: bool) -> tuple[int, int] | None:
+    """(st_dev, st_ino) from ``stat(**kwargs)``, or None if it fails."""
+    try:
+        st = stat(**kwargs)
+    except (OSError, ValueError):
+        return None
+    return st.st_dev, st.st_ino
 
 
 def rmtree(
@@ -211,12 +237,13 @@ def copytree(
     dst: StrOrBytesPath,
     symlinks: bool,
     ignore: Callable[[Any, list[Any]], Any] | None,
+    dirs_exist_ok: bool = False,
 ) -> None:
     source: Any = os.fspath(src)
     target: Any = os.fspath(dst)
     entries = vol.listdir_with_stat(source)
     ignored = set(ignore(source, [name for name, _ in entries])) if ignore is not None else set()
-    vol.makedirs(target)
+    vol.makedirs(target, exist_ok=dirs_exist_ok)
     errors: list[Any] = []
     for name, st in entries:
         if name in ignored:
@@ -230,7 +257,7 @@ def copytree(
                     continue
                 st = vol.stat(srcname)  # copy what the link points to
             if stat_module.S_ISDIR(st.st_mode):
-                copytree(vol, srcname, dstname, symlinks, ignore)
+                copytree(vol, srcname, dstname, symlinks, ignore, dirs_exist_ok)
             else:
                 # copy2() less five round trips that cannot change its outcome here:
                 # dstname is new in the directory made above, so it is neither a directory

@@ -232,8 +232,9 @@ class _FS(Protocol):
     def readlink(self, path: str) -> str: ...
     def symlink(self, text: str, path: str) -> None: ...
     def mkdir(self, path: str) -> None: ...
+    def unlink(self, path: str) -> None: ...
     def open_read(self, path: str) -> BinaryIO: ...
-    def open_write(self, path: str) -> BinaryIO: ...
+    def open_write(self, path: str, in_tree: bool = False) -> BinaryIO: ...
     def utime(self, path: str, ns: tuple[int, int], follow: bool) -> None: ...
     def chmod(self, path: str, mode: int, follow: bool) -> None: ...
     def user_xattrs(self, path: str, follow: bool) -> list[tuple[str, bytes]]: ...
@@ -264,11 +265,14 @@ class VolFS:
     def mkdir(self, path: str) -> None:
         self.vol.mkdir(path)
 
+    def unlink(self, path: str) -> None:
+        self.vol.unlink(path)
+
     def open_read(self, path: str) -> BinaryIO:
         f: Any = self.vol.fopen(path, "rb")
         return f  # type: ignore[no-any-return]
 
-    def open_write(self, path: str) -> BinaryIO:
+    def open_write(self, path: str, in_tree: bool = False) -> BinaryIO:
         f: Any = self.vol.fopen(path, "wb")
         return f  # type: ignore[no-any-return]
 
@@ -312,11 +316,18 @@ class LocalFS:
     def mkdir(self, path: str) -> None:
         os.mkdir(path)
 
+    def unlink(self, path: str) -> None:
+        os.unlink(path)
+
     def open_read(self, path: str) -> BinaryIO:
         return open(path, "rb", buffering=0)
 
-    def open_write(self, path: str) -> BinaryIO:
-        return open(path, "wb")
+    def open_write(self, path: str, in_tree: bool = False) -> BinaryIO:
+        if not in_tree:
+            return open(path, "wb")
+        # Inside a tree a symlink is never written through, not even one planted meanwhile.
+        flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC | os.O_NOFOLLOW
+        return open(os.open(path, flags, 0o666), "wb")
 
     def utime(self, path: str, ns: tuple[int, int], follow: bool) -> None:
         os.utime(path, ns=ns, follow_symlinks=follow)
@@ -366,7 +377,10 @@ def copy_metadata(
 class Copier:
     """Copies one file, symlink or tree from *src_fs* to *dst_fs* (pathlib 3.14 semantics).
 
-    A directory target must not exist (``FileExistsError``); a file target is replaced.
+    A directory target must not exist (``FileExistsError``) unless ``dirs_exist_ok``: then,
+    as with ``shutil.copytree``, existing directories are merged into and files replaced.
+    A merge never goes through a symlink below the target: one where a directory belongs
+    is an error, one where a file or link belongs is replaced, never written through.
     With ``follow_symlinks`` (the default) symlinks are copied as what they point to,
     otherwise recreated as symlinks.  ``preserve_metadata`` copies times, permission bits
     and ``user.*`` extended attributes.
@@ -379,12 +393,14 @@ class Copier:
         follow_symlinks: bool,
         preserve_metadata: bool,
         max_workers: int | None,
+        dirs_exist_ok: bool = False,
     ) -> None:
         self.src_fs = src_fs
         self.dst_fs = dst_fs
         self.follow = follow_symlinks
         self.preserve = preserve_metadata
         self.workers = check_workers(max_workers)
+        self.merge = dirs_exist_ok
 
     def copy(self, src: str, dst: str) -> None:
         st = self.src_fs.lstat(src)
@@ -403,25 +419,50 @@ class Copier:
         else:
             self.copy_file(src, dst, st)
 
-    def copy_symlink(self, src: str, dst: str, st: os.stat_result) -> None:
+    def copy_symlink(self, src: str, dst: str, st: os.stat_result, replace: bool = False) -> None:
+        if replace:
+            self.dst_fs.unlink(dst)
         self.dst_fs.symlink(self.src_fs.readlink(src), dst)
         if self.preserve:
             copy_metadata(self.src_fs, src, st, self.dst_fs, dst, follow=False)
 
-    def copy_file(self, src: str, dst: str, st: os.stat_result) -> None:
+    def copy_file(
+        self, src: str, dst: str, st: os.stat_result, in_tree: bool = False, replace: bool = False
+    ) -> None:
+        if replace:
+            self.dst_fs.unlink(dst)
         # Streamed, also within one volume: see _shutil.copyfile for why not on the server.
-        with self.src_fs.open_read(src) as fsrc, self.dst_fs.open_write(dst) as fdst:
+        with self.src_fs.open_read(src) as fsrc, self.dst_fs.open_write(dst, in_tree) as fdst:
             copyfileobj(fsrc, fdst, min(STREAM_BUFSIZE, max(st.st_size, 1)))
         if self.preserve:
             copy_metadata(self.src_fs, src, st, self.dst_fs, dst, follow=True)
 
-    def _copy_items(self, items: list[tuple[bool, str, str, os.stat_result]], node: _Node) -> None:
-        for is_link, src, dst, st in items:
+    def _copy_items(
+        self, items: list[tuple[bool, str, str, os.stat_result, bool]], node: _Node
+    ) -> None:
+        for is_link, src, dst, st, replace in items:
             if is_link:
-                self.copy_symlink(src, dst, st)
+                self.copy_symlink(src, dst, st, replace)
             else:
-                self.copy_file(src, dst, st)
+                self.copy_file(src, dst, st, in_tree=True, replace=replace)
         node.done()  # not reached after an error: the copy is being abandoned
+
+    def _make_dir(self, dst: str, top: bool) -> dict[str, int]:
+        """Create *dst*, or in a merge accept an existing directory: the modes of what it
+        already holds, by name (empty for a new directory)."""
+        try:
+            self.dst_fs.mkdir(dst)
+            return {}
+        except FileExistsError:
+            if not self.merge:
+                raise
+        # The target itself may be a symlink the caller chose; below it, none is followed.
+        st = self.dst_fs.stat(dst) if top else self.dst_fs.lstat(dst)
+        if not stat_module.S_ISDIR(st.st_mode):
+            raise FileExistsError(
+                errno.EEXIST, "exists and is not a directory: cannot merge into it", dst
+            )
+        return {name: lst.st_mode for name, lst in self.dst_fs.listdir(dst)}
 
     def _copy_dir(
         self, engine: Engine, src: str, dst: str, st: os.stat_result, parent: _Node | None
@@ -436,14 +477,18 @@ class Copier:
 
         node = _Node(finish)
         entries = self.src_fs.listdir(src)
-        self.dst_fs.mkdir(dst)
-        items: list[tuple[bool, str, str, os.stat_result]] = []
+        existing = self._make_dir(dst, top=parent is None)
+        items: list[tuple[bool, str, str, os.stat_result, bool]] = []
         for name, lst in entries:
             child_src, child_dst = _join(src, name), _join(dst, name)
+            there = existing.get(name)
+            # What is in the way goes first (a link, or for a link anything), but a directory
+            # stays and makes the copy fail; a regular file is overwritten in place.
+            in_way = there is not None and not stat_module.S_ISDIR(there)
             child_st = lst
             if stat_module.S_ISLNK(lst.st_mode):
                 if not self.follow:
-                    items.append((True, child_src, child_dst, lst))
+                    items.append((True, child_src, child_dst, lst, in_way))
                     continue
                 try:
                     child_st = self.src_fs.stat(child_src)
@@ -453,7 +498,8 @@ class Copier:
                 node.add()
                 engine.submit(self._copy_dir, engine, child_src, child_dst, child_st, node)
             else:
-                items.append((False, child_src, child_dst, child_st))
+                replace = in_way and there is not None and not stat_module.S_ISREG(there)
+                items.append((False, child_src, child_dst, child_st, replace))
         for batch in engine.batches(items):
             node.add()
             engine.submit(self._copy_items, batch, node)

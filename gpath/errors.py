@@ -92,4 +92,42 @@ __all__ = [
     "UnsupportedOperation",
     "oserror",
     "raise_oserror",
+    "ABSENT_ERRNOS",
+    "is_absent",
+    "is_passed_over",
 ]
+
+
+#: The errnos of a lookup that found nothing under the name (or that no such name can be):
+#: the only failures ``exists()`` and the ``is_*()`` predicates turn into False.
+ABSENT_ERRNOS = frozenset({_errno.ENOENT, _errno.ENOTDIR, _errno.ELOOP, _errno.ENAMETOOLONG})
+
+
+def is_absent(exc: BaseException) -> bool:
+    """Whether *exc*, raised by a stat, means that nothing exists under the name.
+
+    True for the errnos of :data:`ABSENT_ERRNOS` and for a name that cannot exist
+    (``ValueError``: an embedded NUL, a str that cannot be encoded), as ``os.path.exists``
+    answers False for those.  Everything else is a failure to look (``ENOTCONN``, ``EIO``,
+    ``EACCES``, ``ESTALE``, a failed mount, an unmounted Volume): a False would be a guess.
+    """
+    if isinstance(exc, OSError):
+        # A failed mount carries the errno of the volfile fetch (ENOENT for an unknown
+        # volume), which says nothing about the path.
+        return exc.errno in ABSENT_ERRNOS and not isinstance(exc, LibgfapiException)
+    return isinstance(exc, ValueError)
+
+
+def is_passed_over(exc: BaseException) -> bool:
+    """Whether a glob or walk may skip *exc* silently, as pathlib skips what it cannot list.
+
+    Only for nothing there (:func:`is_absent`) or no right to look (``EACCES``, ``EPERM``);
+    a failure to reach the volume is raised, or a listing would come back short.
+    """
+    if is_absent(exc):
+        return True
+    return (
+        isinstance(exc, OSError)
+        and not isinstance(exc, LibgfapiException)
+        and exc.errno in (_errno.EACCES, _errno.EPERM)
+    )

@@ -22,19 +22,22 @@ import posixpath
 import stat as stat_module
 import sys
 import urllib.parse
+import warnings
 from types import ModuleType
 from collections.abc import Callable, Iterator, Sequence
-from typing import IO, TYPE_CHECKING, Any, BinaryIO, ClassVar, Literal, NamedTuple, Union, overload
+from typing import (
+    IO, TYPE_CHECKING, Any, BinaryIO, ClassVar, Literal, NamedTuple, TypeVar, Union, overload,
+)
 
 import attrs
-from typing_extensions import Buffer, Self, TypeAlias, final
+from typing_extensions import Buffer, Self, TypeAlias
 
 from gpath import _glob, _tree, _volspec
 from gpath._pathinfo import GlusterPathInfo
 from gpath._volspec import VolumeSpec
 from gpath._xattrmap import XAttrs
 from gpath.dir import read_listing
-from gpath.errors import UnsupportedOperation, VolumeNotMounted
+from gpath.errors import UnsupportedOperation, is_absent, is_passed_over
 from gpath.file import File
 
 if TYPE_CHECKING:
@@ -92,15 +95,21 @@ def _normalize(*segments: str | os.PathLike[str]) -> str:
 
     ``.`` and empty components vanish, ``..`` stays, an absolute segment starts again at
     the root.  The volume has exactly one root, so the POSIX special case of a leading
-    ``//`` is collapsed to ``/``.
+    ``//`` is collapsed to ``/``.  A ``pathlib.PureWindowsPath`` has its backslashes made
+    ``/``, as ``PurePosixPath`` converts one since Python 3.12.
     """
     path = ""
     for segment in segments:
-        text = segment if type(segment) is str else os.fspath(segment)
+        if type(segment) is str:
+            text = segment
+        elif isinstance(segment, pathlib.PureWindowsPath):
+            text = str(segment).replace("\\", "/")
+        else:
+            text = os.fspath(segment)
         if not isinstance(text, str):
             raise TypeError(
-                f"argument should be a str or an os.PathLike object where __fspath__ returns a str, "
-                f"not {type(segment).__name__!r}"
+                "argument should be a str or an os.PathLike object where __fspath__ returns a "
+                f"str, not {type(segment).__name__!r}"
             )
         if text.startswith("/"):
             path = text
@@ -111,10 +120,11 @@ def _normalize(*segments: str | os.PathLike[str]) -> str:
 
 _new_object = object.__new__
 _set = object.__setattr__
+# Set only at construction: what a path stands for (and its hash) must never change.
+_FROZEN = frozenset({"_volume", "_path", "_info", "_hash", "__weakref__"})
 
 
-@final
-@attrs.define(frozen=True, slots=True, eq=False, order=False, init=False, repr=False, weakref_slot=True)
+@attrs.define(slots=True, eq=False, order=False, init=False, repr=False, weakref_slot=True)
 class GlusterPath:
     """A path on a GlusterFS volume, with the API of ``pathlib.Path`` (Python 3.14).
 
@@ -126,6 +136,9 @@ class GlusterPath:
     ``pathlib.PurePosixPath``; results that are relative by nature (``relative_to()``,
     ``readlink()``) are ``pathlib.PurePosixPath``.  Two paths are equal when they are on
     the same volume (same volume id, however it was reached) and have the same path.
+
+    A subclass may keep attributes of its own and override :meth:`with_segments`, through
+    which all its derived paths are made, as with ``pathlib.PurePath`` in Python 3.12+.
     """
 
     parser: ClassVar[ModuleType] = posixpath
@@ -159,6 +172,31 @@ class GlusterPath:
     def _new(self, path: str, info: GlusterPathInfo | None = None) -> Self:
         return self._from_volume(self._volume, path, info)
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        # GlusterPath's own paths keep the direct classmethod: no cost where nothing changes.
+        if "_from_volume" not in cls.__dict__:
+            setattr(cls, "_from_volume", _SubclassFromVolume())
+
+    def _derive(self, volume: Volume, path: str, info: GlusterPathInfo | None = None) -> Self:
+        """A subclass's derived path *path* (on this path's volume) from :meth:`with_segments`,
+        with *info* if known (what ``_from_volume`` does on a subclass's instances)."""
+        new = self.with_segments(path)
+        if info is not None:
+            _set(new, "_info", info)
+        return new
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        """Frozen, but a subclass may set attributes of its own (as pathlib's can)."""
+        if type(self) is GlusterPath or name in _FROZEN:
+            raise attrs.exceptions.FrozenInstanceError()
+        object.__setattr__(self, name, value)
+
+    def __delattr__(self, name: str) -> None:
+        if type(self) is GlusterPath or name in _FROZEN:
+            raise attrs.exceptions.FrozenInstanceError()
+        object.__delattr__(self, name)
+
     def _vol(self) -> Volume:
         """The Volume for I/O (a volume reconnected after unpickling mounts itself here)."""
         vol = self._volume
@@ -171,13 +209,15 @@ class GlusterPath:
     def from_uri(cls, uri: str, volume: Volume | None = None) -> Self:
         """Parse ``gluster://HOST[:PORT]/VOLUME/path`` (as :meth:`as_uri` or ``str()`` make).
 
-        With *volume*, the path is placed on it (its name must match the URI's); otherwise
-        this process's Volume for that address is used, or a new one that mounts itself on
-        first use.  Also accepted: ``gluster+tcp://``, ``gluster+rdma://`` and
+        With *volume*, the path is placed on it (its name, transport, port and one of its
+        servers must match the URI's).  Otherwise the path goes on this process's mounted
+        Volume for that volume, or else on the one Volume gpath keeps per address, which
+        mounts itself (within its ``timeout``) on first use.  Also accepted: ``gluster+tcp://``, ``gluster+rdma://`` and
         ``gluster+unix:///VOLUME/path?socket=/path/to/glusterd.socket``.  Percent escapes
         in the path are decoded.
 
-        :raises ValueError: not a gluster URI, no volume name, or the wrong volume.
+        :raises ValueError: not a gluster URI, no volume name, or a *volume* that is not
+            the URI's.
         """
         if not isinstance(uri, str):
             raise TypeError(f"uri must be str, not {type(uri).__name__}")
@@ -192,10 +232,8 @@ class GlusterPath:
         if not slash or not volname:
             raise ValueError(f"no volume name in URI: {uri!r}")
         path = _normalize(urllib.parse.unquote(inner, errors="surrogateescape"))
-        if volume is not None:
-            if volume.volname != volname:
-                raise ValueError(f"URI is for volume {volname!r}, not {volume.volname!r}")
-            return cls._from_volume(volume, path)
+        if volume is not None and volume.volname != volname:
+            raise ValueError(f"URI is for volume {volname!r}, not {volume.volname!r}")
         port = _volspec.DEFAULT_PORT
         if proto == "unix":
             params = urllib.parse.parse_qs(query)
@@ -219,7 +257,15 @@ class GlusterPath:
             if not host:
                 raise ValueError(f"no host in URI: {uri!r}")
         spec = VolumeSpec(hosts=(host,), volname=volname, proto=proto, port=port)
-        return cls._from_volume(_volspec.volume_for(spec), path)
+        if volume is None:
+            return cls._from_volume(_volspec.volume_for(spec), path)
+        if volume.volfile is None and not _volspec.serves(volume, spec):
+            raise ValueError(
+                f"URI is for volume {volname!r} on {scheme}://{authority}, but the Volume "
+                f"given is served by {', '.join(volume.hosts)} (port {volume.port}, "
+                f"{volume.protocol})"
+            )
+        return cls._from_volume(volume, path)
 
     # -- identity ---------------------------------------------------------------------------
 
@@ -277,14 +323,20 @@ class GlusterPath:
         return cached
 
     def __eq__(self, other: object) -> bool:
-        """Same volume (by volume id once mounted) and same path; other types: NotImplemented."""
+        """Same volume address (as the URI shows it) and same path; other types:
+        NotImplemented.  Mounting or unmounting never changes the answer."""
         if not isinstance(other, GlusterPath):
             return NotImplemented
         return self._path == other._path and _volspec.same_volume(self._volume, other._volume)
 
     def _key(self, other: object) -> tuple[list[str], list[str]] | None:
-        if not isinstance(other, GlusterPath) or not _volspec.same_volume(self._volume, other._volume):
+        if not isinstance(other, GlusterPath):
             return None
+        if not _volspec.same_volume(self._volume, other._volume):
+            raise TypeError(
+                f"cannot order paths on different volumes: {str(self)!r} and {str(other)!r} "
+                "(order their .path strings to compare locations across volumes)"
+            )
         return self._path.split("/"), other._path.split("/")
 
     def __lt__(self, other: GlusterPath) -> bool:
@@ -327,22 +379,54 @@ class GlusterPath:
         return pathlib.PurePosixPath(self._path)
 
     def with_segments(self, *pathsegments: str | os.PathLike[str]) -> Self:
-        """A new path on the same volume from *pathsegments*, joined below the root."""
-        return self._new(_normalize(*pathsegments))
+        """A new path on the same volume from *pathsegments*, joined below the root.
 
-    def joinpath(self, *pathsegments: str | os.PathLike[str]) -> Self:
-        """This path joined with *pathsegments*; an absolute segment restarts at the root."""
+        Every path derived from a subclass's path (``/``, ``parent``, ``with_suffix()``,
+        ``iterdir()``, ``glob()``...) is made by this method, given the new in-volume path:
+        a subclass overriding it keeps its state, as in pathlib 3.12+.  Here it calls
+        ``type(self)(self.volume, *pathsegments)``.
+        """
+        if type(self) is GlusterPath:
+            return self._from_volume(self._volume, _normalize(*pathsegments))
+        return type(self)(self._volume, *pathsegments)
+
+    def joinpath(self, *pathsegments: str | os.PathLike[str] | GlusterPath) -> Self:
+        """This path joined with *pathsegments*; an absolute segment restarts at the root.
+
+        A GlusterPath segment of the same volume is absolute, so it restarts there too, as
+        in pathlib; one of another volume is a ``TypeError``.
+        """
         if len(pathsegments) == 1:
             return self / pathsegments[0]
-        return self._from_volume(self._volume, _normalize(self._path, *pathsegments))
+        segments = [self._segment(segment) for segment in pathsegments]
+        return self._from_volume(self._volume, _normalize(self._path, *segments))
 
-    def __truediv__(self, key: str | os.PathLike[str]) -> Self:
+    def _segment(self, segment: str | os.PathLike[str] | GlusterPath) -> str | os.PathLike[str]:
+        """*segment* for joining: a GlusterPath becomes its path if it is on this volume."""
+        if not isinstance(segment, GlusterPath):
+            return segment
+        if not _volspec.same_volume(self._volume, segment._volume):
+            raise TypeError(
+                f"cannot join {str(segment)!r} to {str(self)!r}: it is on a different volume"
+            )
+        return segment._path
+
+    def __truediv__(self, key: str | os.PathLike[str] | GlusterPath) -> Self:
         """``p / "name"``: :meth:`joinpath` with one segment."""
         if type(key) is str and key and key != "." and "/" not in key:  # the common case
             path = self._path
             return self._from_volume(self._volume, path + key if path == "/" else path + "/" + key)
+        segment = self._segment(key)
         try:
-            return self._from_volume(self._volume, _normalize(self._path, key))
+            return self._from_volume(self._volume, _normalize(self._path, segment))
+        except TypeError:
+            return NotImplemented
+
+    def __rtruediv__(self, key: str | os.PathLike[str]) -> Self:
+        """``"a" / p``: *key* joined with this path, which is absolute: so this path (pathlib's
+        rule), as a new path object."""
+        try:
+            return self.with_segments(key, self._path)
         except TypeError:
             return NotImplemented
 
@@ -416,7 +500,13 @@ class GlusterPath:
         return True
 
     def is_reserved(self) -> bool:
-        """Always False (POSIX has no reserved names)."""
+        """Always False (POSIX has no reserved names); deprecated, as in pathlib 3.13+."""
+        warnings.warn(
+            "GlusterPath.is_reserved() is deprecated, as pathlib.PurePath.is_reserved() is "
+            "since Python 3.13; it is always False (POSIX has no reserved names)",
+            DeprecationWarning,
+            stacklevel=2,
+        )
         return False
 
     def _other_pure(self, other: GlusterPath | str | os.PathLike[str]) -> pathlib.PurePosixPath | None:
@@ -518,15 +608,23 @@ class GlusterPath:
         return self._vol().lstat(self._path)
 
     def _mode_or_none(self, follow_symlinks: bool = True) -> int | None:
+        """The st_mode, or None if nothing is there; any other failure is raised."""
+        vol = self._vol()  # a failed mount says nothing about the path: raised as it is
         try:
-            return self.stat(follow_symlinks=follow_symlinks).st_mode
-        except VolumeNotMounted:
-            raise  # a usage error, not "the file does not exist"
-        except (OSError, ValueError):
-            return None
+            return vol._stat(self._path, 1 if follow_symlinks else 0).st_mode
+        except (OSError, ValueError) as exc:
+            if is_absent(exc):
+                return None
+            raise
 
     def exists(self, *, follow_symlinks: bool = True) -> bool:
-        """Whether the path exists (a broken symlink exists only with ``follow_symlinks=False``)."""
+        """Whether the path exists (a broken symlink exists only with ``follow_symlinks=False``).
+
+        False only when nothing is there (``ENOENT``, ``ENOTDIR``, ``ELOOP``,
+        ``ENAMETOOLONG``, a name that cannot exist); a failure to look, such as ``ENOTCONN``
+        with every brick down or a volume that cannot be mounted, is raised.  The same holds
+        for every ``is_*()`` method.
+        """
         return self._mode_or_none(follow_symlinks) is not None
 
     def is_dir(self, *, follow_symlinks: bool = True) -> bool:
@@ -874,7 +972,9 @@ class GlusterPath:
         the walk.  Without *follow_symlinks*, symlinks to directories are listed in
         *filenames*; with it they are walked, except into a directory that is already one of
         the current directory's ancestors (a loop).  *on_error* gets each listing's
-        ``OSError`` (by default they are ignored).
+        ``OSError``.  Without it, a directory that is gone or may not be read is passed
+        over as pathlib does, but a failure to reach the volume (``ENOTCONN``...) is raised:
+        a silently short walk would look like an empty tree.
         """
         vol = self._vol()
         top_id: tuple[int, int] | None = None
@@ -882,7 +982,9 @@ class GlusterPath:
             try:
                 st = vol.stat(self._path)
                 top_id = (st.st_dev, st.st_ino)
-            except OSError:
+            except OSError as exc:
+                if not is_passed_over(exc):
+                    raise
                 top_id = None
         stack: list[Any] = [(self, frozenset([top_id]) if top_id else frozenset())]
         while stack:
@@ -896,6 +998,8 @@ class GlusterPath:
             except OSError as exc:
                 if on_error is not None:
                     on_error(exc)
+                elif not is_passed_over(exc):
+                    raise
                 continue
             dirnames: list[str] = []
             filenames: list[str] = []
@@ -909,7 +1013,9 @@ class GlusterPath:
                     try:
                         cst = child.info.stat()
                         ident: tuple[int, int] | None = (cst.st_dev, cst.st_ino)
-                    except OSError:
+                    except OSError as exc:
+                        if not is_passed_over(exc):
+                            raise
                         ident = None
                 elif stat_module.S_ISDIR(mode):
                     child = top._child(name, mode, raw)
@@ -1080,6 +1186,7 @@ class GlusterPath:
         *,
         follow_symlinks: bool = True,
         preserve_metadata: bool = False,
+        dirs_exist_ok: bool = False,
         max_workers: int | None = None,
     ) -> GlusterPath: ...
     @overload
@@ -1089,6 +1196,7 @@ class GlusterPath:
         *,
         follow_symlinks: bool = True,
         preserve_metadata: bool = False,
+        dirs_exist_ok: bool = False,
         max_workers: int | None = None,
     ) -> pathlib.Path: ...
 
@@ -1098,28 +1206,33 @@ class GlusterPath:
         *,
         follow_symlinks: bool = True,
         preserve_metadata: bool = False,
+        dirs_exist_ok: bool = False,
         max_workers: int | None = None,
     ) -> GlusterPath | pathlib.Path:
         """Copy this file or directory tree to *target* and return the new path.
 
         *target* is a GlusterPath (same or another volume), an in-volume str, or a local
-        ``os.PathLike`` (a download; the result is a ``pathlib.Path``).  The bytes pass through
-        this client, also within one volume.  A directory target must not exist.
-        Symlinks are followed unless ``follow_symlinks=False`` (then recreated);
-        ``preserve_metadata`` copies times, permission bits and ``user.*`` xattrs.  Trees
-        are copied by *max_workers* threads (default :data:`DEFAULT_WORKERS`, 32).
+        ``os.PathLike`` such as ``pathlib.Path`` (a download; the result is a
+        ``pathlib.Path``).  The bytes pass through this client, also within one volume.  A
+        directory target must not exist unless *dirs_exist_ok*: then, as with
+        ``shutil.copytree``, the tree is merged into it and its files replaced, so a copy can
+        be run again; symlinks below the target are never followed (one where a directory
+        belongs is an error, one where a file belongs is replaced).  Symlinks are followed
+        unless ``follow_symlinks=False`` (then recreated); ``preserve_metadata`` copies
+        times, permission bits and ``user.*`` xattrs.  Trees are copied by *max_workers*
+        threads (default :data:`DEFAULT_WORKERS`, 32).
         """
+        options = _copy_options(follow_symlinks, preserve_metadata, dirs_exist_ok, max_workers)
         if isinstance(target, (GlusterPath, str)):
             other = self._coerce(target)
             _ensure_distinct_paths(self, other)
-            other._copy_from(self, follow_symlinks, preserve_metadata, max_workers=max_workers)
+            other._copy_from(self, **options)
             return other.joinpath()
-        local = pathlib.Path(os.fspath(target))
-        copier = _tree.Copier(
-            _tree.VolFS(self._vol()), _tree.LocalFS(), follow_symlinks, preserve_metadata, max_workers
+        local = pathlib.Path(_local_path(target, "target"))
+        _tree.Copier(_tree.VolFS(self._vol()), _tree.LocalFS(), **options).copy(
+            self._path, str(local)
         )
-        copier.copy(self._path, str(local))
-        return pathlib.Path(local)
+        return local
 
     @overload
     def copy_into(
@@ -1128,6 +1241,7 @@ class GlusterPath:
         *,
         follow_symlinks: bool = True,
         preserve_metadata: bool = False,
+        dirs_exist_ok: bool = False,
         max_workers: int | None = None,
     ) -> GlusterPath: ...
     @overload
@@ -1137,6 +1251,7 @@ class GlusterPath:
         *,
         follow_symlinks: bool = True,
         preserve_metadata: bool = False,
+        dirs_exist_ok: bool = False,
         max_workers: int | None = None,
     ) -> pathlib.Path: ...
 
@@ -1146,6 +1261,7 @@ class GlusterPath:
         *,
         follow_symlinks: bool = True,
         preserve_metadata: bool = False,
+        dirs_exist_ok: bool = False,
         max_workers: int | None = None,
     ) -> GlusterPath | pathlib.Path:
         """Copy this file or tree into the existing directory *target_dir* (see :meth:`copy`)."""
@@ -1153,30 +1269,38 @@ class GlusterPath:
         if not name:
             raise ValueError(f"{self!r} has an empty name")
         options: dict[str, Any] = dict(
-            follow_symlinks=follow_symlinks, preserve_metadata=preserve_metadata, max_workers=max_workers
+            follow_symlinks=follow_symlinks,
+            preserve_metadata=preserve_metadata,
+            dirs_exist_ok=dirs_exist_ok,
+            max_workers=max_workers,
         )
         if isinstance(target_dir, GlusterPath):
             return self.copy(target_dir / name, **options)
         if isinstance(target_dir, str):
             return self.copy(self._coerce(target_dir) / name, **options)
-        return self.copy(pathlib.Path(os.fspath(target_dir), name), **options)
+        return self.copy(pathlib.Path(_local_path(target_dir, "target_dir"), name), **options)
 
     def copy_from(
         self,
-        source: GlusterPath | os.PathLike[str],
+        source: InVolumePath | os.PathLike[str],
         *,
         follow_symlinks: bool = True,
         preserve_metadata: bool = False,
+        dirs_exist_ok: bool = False,
         max_workers: int | None = None,
     ) -> Self:
-        """Make this path a copy of *source* and return it (fresh): upload a local file or
-        tree (an ``os.PathLike``), or copy from another GlusterPath.
+        """Make this path a copy of *source* and return it (fresh).
 
-        The same rules as :meth:`copy`: a directory target must not exist yet.
+        *source* is a GlusterPath, an in-volume str (as everywhere in GlusterPath), or a
+        local ``os.PathLike`` such as ``pathlib.Path`` (an upload).  The same rules as
+        :meth:`copy`: a directory target must not exist yet unless *dirs_exist_ok*.
         """
+        if isinstance(source, str):
+            source = self._coerce(source)
         if isinstance(source, GlusterPath):
             _ensure_distinct_paths(source, self)
-        self._copy_from(source, follow_symlinks, preserve_metadata, max_workers=max_workers)
+        options = _copy_options(follow_symlinks, preserve_metadata, dirs_exist_ok, max_workers)
+        self._copy_from(source, **options)
         return self.joinpath()
 
     def _copy_from(
@@ -1185,6 +1309,7 @@ class GlusterPath:
         follow_symlinks: bool = True,
         preserve_metadata: bool = False,
         *,
+        dirs_exist_ok: bool = False,
         max_workers: int | None = None,
     ) -> None:
         """Copy *source* to this path (the hook pathlib 3.14's ``Path.copy`` calls on its
@@ -1199,10 +1324,10 @@ class GlusterPath:
                 _ensure_different_files(source, self)
         else:
             src_fs = _tree.LocalFS()
-            src_path = os.fspath(source)
-            if not isinstance(src_path, str):
-                raise TypeError("source must be a GlusterPath or os.PathLike[str]")
-        copier = _tree.Copier(src_fs, dst_fs, follow_symlinks, preserve_metadata, max_workers)
+            src_path = _local_path(source, "source")
+        copier = _tree.Copier(
+            src_fs, dst_fs, follow_symlinks, preserve_metadata, max_workers, dirs_exist_ok
+        )
         copier.copy(src_path, self._path)
 
     @overload
@@ -1252,12 +1377,27 @@ class GlusterPath:
         return self.move(pathlib.Path(os.fspath(target_dir), name), max_workers=max_workers)
 
 
-class _Parents(Sequence[GlusterPath]):
+class _SubclassFromVolume:
+    """``_from_volume`` of a GlusterPath subclass: on the class it builds directly, like the
+    base's classmethod; on an instance, which is how derived paths are made, it builds
+    through the instance's ``with_segments()`` (see ``GlusterPath._derive``)."""
+
+    def __get__(self, obj: GlusterPath | None, cls: type[GlusterPath]) -> Callable[..., Any]:
+        if obj is None:
+            build: Callable[..., Any] = GlusterPath.__dict__["_from_volume"].__get__(None, cls)
+            return build
+        return obj._derive
+
+
+_P = TypeVar("_P", bound=GlusterPath)
+
+
+class _Parents(Sequence[_P]):
     """``p.parents``: the ancestors of a path, nearest first (supports slices, negatives)."""
 
     __slots__ = ("_path", "_heads")
 
-    def __init__(self, path: GlusterPath) -> None:
+    def __init__(self, path: _P) -> None:
         self._path = path
         heads: list[str] = []
         text = path.path
@@ -1270,11 +1410,11 @@ class _Parents(Sequence[GlusterPath]):
         return len(self._heads)
 
     @overload
-    def __getitem__(self, index: int) -> GlusterPath: ...
+    def __getitem__(self, index: int) -> _P: ...
     @overload
-    def __getitem__(self, index: slice) -> tuple[GlusterPath, ...]: ...
+    def __getitem__(self, index: slice) -> tuple[_P, ...]: ...
 
-    def __getitem__(self, index: int | slice) -> GlusterPath | tuple[GlusterPath, ...]:
+    def __getitem__(self, index: int | slice) -> _P | tuple[_P, ...]:
         if isinstance(index, slice):
             return tuple(self[i] for i in range(*index.indices(len(self))))
         if index >= len(self) or index < -len(self):
@@ -1283,6 +1423,31 @@ class _Parents(Sequence[GlusterPath]):
 
     def __repr__(self) -> str:
         return "<GlusterPath.parents>"
+
+
+def _copy_options(
+    follow_symlinks: bool, preserve_metadata: bool, dirs_exist_ok: bool, max_workers: int | None
+) -> dict[str, Any]:
+    return dict(
+        follow_symlinks=follow_symlinks,
+        preserve_metadata=preserve_metadata,
+        dirs_exist_ok=dirs_exist_ok,
+        max_workers=max_workers,
+    )
+
+
+def _local_path(path: object, what: str) -> str:
+    """A local ``os.PathLike[str]`` as a str; anything else is a TypeError saying why (a
+    plain str names a path on the volume, so it never reaches here)."""
+    if isinstance(path, GlusterPath) or not isinstance(path, os.PathLike):
+        raise TypeError(
+            f"{what} must be a GlusterPath, an in-volume str or a local os.PathLike "
+            f"(e.g. pathlib.Path), not {type(path).__name__}"
+        )
+    text = os.fspath(path)
+    if not isinstance(text, str):
+        raise TypeError(f"{what} must be an os.PathLike[str], not one giving bytes")
+    return text
 
 
 def _rebuild(spec: VolumeSpec, path: str) -> GlusterPath:

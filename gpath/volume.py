@@ -13,6 +13,7 @@ Mount-state rules (checked on every call, so nothing ever reaches freed C memory
 from __future__ import annotations
 
 import atexit
+import enum
 import errno
 import functools
 import io
@@ -34,7 +35,7 @@ from typing import IO, TYPE_CHECKING, Any, AnyStr, Literal, NoReturn, overload
 
 from typing_extensions import Buffer, Self
 
-from gpath import _shutil, _xattr
+from gpath import _logsettings, _shutil, _volspec, _xattr
 from gpath._fspath import StrOrBytesPath, decode_like, encode, encode_name, wants_bytes
 from gpath._handle import CHandle, MountHandle
 from gpath._lowlevel import ffi, lib, require_symbol
@@ -42,9 +43,11 @@ from gpath._modes import parse_mode
 from gpath._stat import stat_path, statvfs_result, to_id, to_timespec_pair
 from gpath.dir import Dir, DirEntry, ScandirIterator
 from gpath.errors import (
+    ABSENT_ERRNOS,
     InvalidArgumentError,
     LibgfapiException,
     VolumeNotMounted,
+    is_absent,
     oserror,
     raise_oserror,
 )
@@ -62,6 +65,17 @@ _KNOWN_OPEN_FLAGS = functools.reduce(
     operator.or_, (getattr(os, name) for name in dir(os) if name.startswith("O_")), 0
 )
 _LOG_TAIL_LINES = 12
+DEFAULT_MOUNT_TIMEOUT = 30.0
+"""Seconds a Volume waits for its mount unless told otherwise (a healthy one takes ~10 ms)."""
+
+class _Unset(enum.Enum):
+    """The type of a "not given" default, where ``None`` has a meaning of its own."""
+
+    UNSET = enum.auto()
+
+
+_UNSET = _Unset.UNSET
+
 
 # Live mounts, so a forked child can drop (never fini) handles that belong to its parent.
 _LIVE_MOUNTS: weakref.WeakSet[_Mount] = weakref.WeakSet()
@@ -267,13 +281,25 @@ class Volume:
     :param proto: transport to glusterd: ``"tcp"`` (default), ``"unix"`` or ``"rdma"``.
     :param port: glusterd's port (24007).
     :param log_file: libgfapi's log file; ``None`` lets libgfapi pick its default location
-        under /var/log/glusterfs.  The default ``"/dev/null"`` discards the log.
-    :param log_level: libgfapi log level, 0 (none) to 9 (trace); 7 is INFO.
+        under /var/log/glusterfs, ``"-"`` logs to stderr.  The default ``"/dev/null"``
+        discards the log.  Any other path must be in an existing directory, else
+        ``FileNotFoundError`` (``NotADirectoryError`` if a component is not a directory)
+        names the directory: libgfapi would create it.
+    :param log_level: libgfapi log level, 0 (none) to 9 (trace), or its name in any case:
+        ``NONE``, ``EMERG``, ``ALERT``, ``CRITICAL`` (``CRIT``, ``FATAL``), ``ERROR``
+        (``ERR``), ``WARNING`` (``WARN``), ``NOTICE``, ``INFO`` (7, the default),
+        ``DEBUG``, ``TRACE``; :attr:`log_level` keeps the number.  When *log_file* or
+        *log_level* is not given, ``$GPATH_LOG_FILE`` and ``$GPATH_LOG_LEVEL`` (a number
+        or a name) supply it if set and not empty.
     :param volfile: path of a local volfile to use instead of asking glusterd (``hosts`` is
         then ignored).
     :param xlator_options: client translator options for ``glfs_set_xlator_option``, as a
         mapping ``{(xlator_pattern, key): value}``, e.g.
         ``{("*-client-*", "transport.socket.ssl-own-cert"): "/etc/ssl/me.pem"}``.
+    :param timeout: seconds :meth:`mount` waits for the volume before ``TimeoutError``
+        (:data:`DEFAULT_MOUNT_TIMEOUT`, 30 s, by default; ``None`` waits for ever).  It
+        bounds ``with Volume(...)`` and the mounts paths make by themselves after
+        unpickling or :meth:`GlusterPath.from_uri`.
 
     A Volume is a context manager (``with Volume(...) as vol:`` mounts and unmounts) and may
     be shared between threads; libgfapi calls release the GIL, so threads overlap their
@@ -286,11 +312,12 @@ class Volume:
         volname: str,
         proto: str = "tcp",
         port: int = 24007,
-        log_file: str | None = "/dev/null",
-        log_level: int = 7,
+        log_file: str | None = _logsettings.FILE_NOT_GIVEN,
+        log_level: int | str = _logsettings.LEVEL_NOT_GIVEN,
         *,
         volfile: str | os.PathLike[str] | None = None,
         xlator_options: Mapping[tuple[str, str], str] | None = None,
+        timeout: float | None = DEFAULT_MOUNT_TIMEOUT,
     ) -> None:
         host_list = [hosts] if isinstance(hosts, str) else list(hosts)
         if volfile is None:
@@ -318,7 +345,7 @@ class Volume:
                 UserWarning,
                 stacklevel=2,
             )
-        _check_logging(log_file, log_level)
+        log_file, log_level = _check_logging(log_file, log_level)
         options: dict[tuple[str, str], str] = {}
         for key, value in (xlator_options or {}).items():
             if not (isinstance(key, tuple) and len(key) == 2 and all(isinstance(k, str) for k in key)):
@@ -332,14 +359,16 @@ class Volume:
         self.volname = volname
         self.protocol = proto
         self.port = port
-        self.log_file = log_file
-        self.log_level = log_level
+        self.log_file: str | None = log_file
+        self.log_level: int = log_level
         self.volfile = None if volfile is None else os.fspath(volfile)
         self.xlator_options = options
+        self.timeout = _check_timeout(timeout)
         self.volid: uuid.UUID | None = None
         self._mount: _Mount | None = None
         self._finalizer: weakref.finalize[Any, Any] | None = None
         self._mount_lock = threading.Lock()
+        _volspec.register(self)
 
     # -- lifecycle ----------------------------------------------------------------------------
 
@@ -349,21 +378,20 @@ class Volume:
         mount = self._mount
         return mount is not None and not mount.handle.closed
 
-    def mount(self, timeout: float | None = None) -> None:
+    def mount(self, timeout: float | None | _Unset = _UNSET) -> None:
         """Connect to the volume (a no-op if already mounted).
 
         :param timeout: seconds to wait for ``glfs_init``, which has no bound of its own and
-            hangs on a server that accepts connections but never answers.  On expiry
+            hangs on a server that accepts connections but never answers; by default the
+            Volume's own :attr:`timeout`, ``None`` for no bound.  On expiry
             ``TimeoutError`` is raised and the abandoned handle is finalised in the
-            background once libgfapi gives up.
-        :raises LibgfapiException: the volume could not be mounted; the message carries the
-            most relevant lines of libgfapi's log (e.g. "Authentication failed").
+            background once libgfapi gives up.  Ctrl-C interrupts the wait within
+            a tenth of a second.
+        :raises LibgfapiException: the volume could not be mounted; the message names the
+            servers and the reason, with the most relevant lines of libgfapi's log (e.g.
+            "Authentication failed").
         """
-        if timeout is not None:
-            if isinstance(timeout, bool) or not isinstance(timeout, (int, float)):
-                raise TypeError("timeout must be a number")
-            if not timeout > 0:
-                raise ValueError("timeout must be positive")
+        timeout = self.timeout if isinstance(timeout, _Unset) else _check_timeout(timeout)
         with self._mount_lock:
             if self.mounted:
                 return
@@ -382,29 +410,25 @@ class Volume:
                 capture.discard()
                 raise
             ret, err, refusal = _init(fs, timeout, capture)
+            what = f"mounting volume {self.volname!r} from {self._where()}"
             if ret is None:  # given up: the handle is reaped in the background
                 detail = capture.tail()
                 capture.discard()
                 if refusal is not None:
-                    message = (
-                        f"mounting volume {self.volname!r} from {self.hosts} failed: the "
-                        f"server refused this client ({refusal})"
-                    )
-                    raise LibgfapiException(errno.EACCES, message + ("\n" + detail if detail else ""))
-                message = f"mounting {self.volname!r} from {self.hosts} did not finish in {timeout} s"
-                raise TimeoutError(errno.ETIMEDOUT, message + ("\n" + detail if detail else ""))
+                    message = f"{what} failed: the server refused this client ({refusal})"
+                    raise LibgfapiException(errno.EACCES, _with_detail(message, detail))
+                message = f"{what} did not finish in {timeout} s"
+                raise TimeoutError(errno.ETIMEDOUT, _with_detail(message, detail))
             if ret != 0:
                 detail = capture.tail()
-                reason = capture.reason()
+                err = err or errno.EIO
+                reason = capture.reason() or _known_failure(err, detail)
                 lib.glfs_fini(fs)  # reaps the half-built graph; glfs_t is unusable anyway
                 capture.discard()
-                err = err or errno.EIO
-                message = f"mounting volume {self.volname!r} from {self.hosts} failed: {os.strerror(err)}"
+                message = f"{what} failed: {os.strerror(err)}"
                 if reason:
                     message += f" ({reason})"
-                if detail:
-                    message += "\n" + detail
-                raise LibgfapiException(err, message)
+                raise LibgfapiException(err, _with_detail(message, detail))
             if capture.path != self.log_file:
                 lib.glfs_set_logging(fs, _log_arg(self.log_file), self.log_level)
             capture.discard()
@@ -428,6 +452,7 @@ class Volume:
         for (xlator, key), value in self.xlator_options.items():
             if lib.glfs_set_xlator_option(fs, xlator.encode(), key.encode(), value.encode()) != 0:
                 raise _mount_error(f"cannot set xlator option {xlator}.{key}")
+        _prepare_logging(fs, self.volname, log_path, log_level, self.xlator_options)
         if lib.glfs_set_logging(fs, _log_arg(log_path), log_level) != 0:
             raise _mount_error(f"cannot log to {log_path!r}")
 
@@ -474,9 +499,13 @@ class Volume:
         state = "mounted" if self.mounted else "not mounted"
         return f"<gpath.Volume {self.volname!r} on {self.hosts} ({state})>"
 
-    def set_logging(self, log_file: str | None, log_level: int) -> None:
-        """Change where and how much libgfapi logs; applies at once when mounted."""
-        _check_logging(log_file, log_level)
+    def set_logging(self, log_file: str | None, log_level: int | str) -> None:
+        """Change where and how much libgfapi logs; applies at once when mounted.
+
+        The arguments follow the rules of the constructor's: a level may be given by name,
+        and a log file in a directory that does not exist raises ``FileNotFoundError``.
+        """
+        log_file, log_level = _check_logging(log_file, log_level)
         if self.mounted:
             ret = self._call(lib.glfs_set_logging, _log_arg(log_file), log_level)
             if ret != 0:
@@ -500,7 +529,7 @@ class Volume:
             fs = mount.handle.acquire()
             if fs is not None:
                 return mount.handle, fs
-        raise VolumeNotMounted()
+        raise self._not_mounted_error()
 
     def _call(self, func: Callable[..., Any], *args: Any) -> Any:
         """Run ``func(glfs_t, *args)`` while the mount cannot be finalised under it."""
@@ -510,10 +539,33 @@ class Volume:
         finally:
             handle.release()
 
+    def _where(self) -> str:
+        """Where the volume is served from, as messages name it: ``host:port``, a glusterd
+        socket, or a volfile."""
+        if self.volfile is not None:
+            return f"volfile {self.volfile}"
+        if self.protocol == "unix":
+            return ", ".join(self.hosts)
+        return ", ".join(
+            f"[{host}]:{self.port}" if ":" in host else f"{host}:{self.port}" for host in self.hosts
+        )
+
+    def _not_mounted_error(self) -> VolumeNotMounted:
+        """The error for a call on this Volume while it is not mounted, saying why not."""
+        mount = self._mount
+        if mount is None:
+            reason = "it was never mounted (call mount() or use 'with Volume(...)')"
+        elif mount.pid != os.getpid():
+            reason = "it was mounted in the parent process; a forked child must mount its own"
+        else:
+            reason = "it was unmounted"
+        where = self._where()
+        return VolumeNotMounted(f"volume {self.volname!r} on {where} is not mounted: {reason}")
+
     def _check_mounted(self) -> _Mount:
         mount = self._mount
         if mount is None or mount.handle.closed:
-            raise VolumeNotMounted()
+            raise self._not_mounted_error()
         return mount
 
     def _path_call(self, func: Callable[..., int], path: StrOrBytesPath, *args: Any) -> None:
@@ -522,6 +574,20 @@ class Volume:
         handle, fs = self._acquire()
         try:
             ret = func(fs, cpath, *args)
+        finally:
+            handle.release()
+        if ret != 0:
+            raise_oserror(path)
+
+    def _create_call(
+        self, func: Callable[..., int], path: StrOrBytesPath, mode: int, *args: Any
+    ) -> None:
+        """:meth:`_path_call` for a call that creates *path*: *mode* less the process umask
+        (read only once the arguments are known good and the volume mounted)."""
+        cpath = encode(path)
+        handle, fs = self._acquire()
+        try:
+            ret = func(fs, cpath, mode & ~lib.gp_umask(), *args)
         finally:
             handle.release()
         if ret != 0:
@@ -677,7 +743,17 @@ class Volume:
                         handle.finish()
                 raise
 
-        directory: Dir = self._open_child(lambda fs: lib.glfs_opendir(fs, cpath), path, adopt)
+        try:
+            directory: Dir = self._open_child(lambda fs: lib.glfs_opendir(fs, cpath), path, adopt)
+            return directory
+        except NotADirectoryError:
+            if cpath.strip(b"/"):
+                raise
+        # libgfapi says ENOTDIR for a root it could not look up (every brick down) or did
+        # not look up ("//"): _stat() raises the real error or proves a directory.
+        if not stat_module.S_ISDIR(self._stat(path, 1).st_mode):
+            raise oserror(errno.ENOTDIR, path)
+        directory = self._open_child(lambda fs: lib.glfs_opendir(fs, b"/."), path, adopt)
         return directory
 
     @overload
@@ -748,10 +824,32 @@ class Volume:
         # call checks the path as encode() does, holds the mount and fills the packed stat.
         mount = self._mount
         if mount is None:
-            raise VolumeNotMounted()
+            raise self._not_mounted_error()
         result = stat_path(mount.handle.c_address, path if path.__class__ is str else encode(path), follow)
         if isinstance(result, int):
-            _raise_gp_error(result, path)
+            _raise_gp_error(self, result, path)
+        if not result.st_mode:  # no file type: libgfapi did not look the root up
+            return self._stat_root(path, follow)
+        return result
+
+    def _stat_root(self, path: StrOrBytesPath, follow: int) -> os.stat_result:
+        """The stat of a path that ``glfs_stat`` answered with all zeros, or its real error.
+
+        libgfapi 10.3 takes the attributes of ``/`` from its lookup of the root and ignores
+        that lookup's failure (every brick down), and never looks ``//`` up at all: both
+        come back as success with zeros, a "file" of no type.  ``glfs_access`` reports the
+        lookup's errno; a root that does answer is stat-ed again as ``/.``.
+        """
+        cpath = encode(path)
+        if self._call(lib.glfs_access, cpath, os.F_OK) != 0:
+            raise_oserror(path)
+        if cpath.strip(b"/"):
+            raise oserror(errno.EIO, path)  # zeros for a path below the root: unexplained
+        result = stat_path(self._check_mounted().handle.c_address, b"/.", follow)
+        if isinstance(result, int):
+            _raise_gp_error(self, result, path)
+        if not result.st_mode:
+            raise oserror(errno.EIO, path)
         return result
 
     def statvfs(self, path: StrOrBytesPath = "/") -> os.statvfs_result:
@@ -763,46 +861,61 @@ class Volume:
     def access(self, path: StrOrBytesPath, mode: int) -> bool:
         """Whether the caller may access *path* with *mode* (``os.F_OK``/``R_OK``/...).
 
-        Any failure, including a missing or empty path, gives False (as ``os.access``).
+        False when the answer is no: nothing is there (as for :meth:`exists`; an empty path
+        included) or the access is refused (``EACCES``, ``EPERM``, ``EROFS``, ``ETXTBSY``).
+        Unlike ``os.access``, a failure to ask (``ENOTCONN``, ``EIO``...) is raised.
         """
         if isinstance(mode, bool) or not isinstance(mode, int):
             raise TypeError(f"mode must be an int, not {type(mode).__name__}")
         try:
             cpath = encode(path)
-        except FileNotFoundError:
+        except OSError as exc:
+            if exc.errno in ABSENT_ERRNOS:
+                return False
+            raise
+        if self._call(lib.glfs_access, cpath, mode) == 0:
+            return True
+        err = ffi.errno or errno.EIO
+        if err in ABSENT_ERRNOS or err in _ACCESS_REFUSED:
             return False
-        return bool(self._call(lib.glfs_access, cpath, mode) == 0)
+        raise oserror(err, path)
 
     def exists(self, path: StrOrBytesPath) -> bool:
-        """True if *path* exists (False for a broken symlink or on any stat error)."""
+        """True if *path* exists (False for a broken symlink).
+
+        False only when nothing is there: ``ENOENT``, ``ENOTDIR``, ``ELOOP``,
+        ``ENAMETOOLONG``, or a name that cannot exist (empty, an embedded NUL).  Any other
+        failure (``ENOTCONN`` with every brick down, ``EIO``, ``EACCES``...) is raised, here
+        and in :meth:`isdir`, :meth:`isfile` and :meth:`islink`.
+        """
         return self._stat_or_none(path, 1) is not None
 
     def isdir(self, path: StrOrBytesPath) -> bool:
-        """True if *path* is an existing directory (following symlinks); False on errors."""
+        """True if *path* is an existing directory (following symlinks); see :meth:`exists`."""
         st = self._stat_or_none(path, 1)
         return st is not None and stat_module.S_ISDIR(st.st_mode)
 
     def isfile(self, path: StrOrBytesPath) -> bool:
-        """True if *path* is an existing regular file (following symlinks); False on errors."""
+        """True if *path* is an existing regular file (following symlinks); see :meth:`exists`."""
         st = self._stat_or_none(path, 1)
         return st is not None and stat_module.S_ISREG(st.st_mode)
 
     def islink(self, path: StrOrBytesPath) -> bool:
-        """True if *path* is a symbolic link; False on errors."""
+        """True if *path* is a symbolic link; see :meth:`exists`."""
         st = self._stat_or_none(path, 0)
         return st is not None and stat_module.S_ISLNK(st.st_mode)
 
     def _stat_or_none(self, path: StrOrBytesPath, follow: int) -> os.stat_result | None:
-        """The stat (or lstat) of *path*, or None on any error: ``os.path.exists()`` style.
+        """The stat (or lstat) of *path*, or None if nothing is there (``errors.is_absent``).
 
-        Only "not mounted" still raises: False would be a lie about the volume.
+        Every other failure is raised: a False would be a guess about the volume.
         """
         try:
             return self._stat(path, follow)
-        except VolumeNotMounted:
+        except (OSError, ValueError) as exc:
+            if is_absent(exc):
+                return None
             raise
-        except (OSError, ValueError):
-            return None
 
     def getsize(self, path: StrOrBytesPath) -> int:
         """The size of *path* in bytes."""
@@ -899,7 +1012,7 @@ class Volume:
 
     def mkdir(self, path: StrOrBytesPath, mode: int = 0o777) -> None:
         """Create directory *path* with *mode* less the process umask, like ``os.mkdir``."""
-        self._path_call(lib.glfs_mkdir, path, mode & ~lib.gp_umask())
+        self._create_call(lib.glfs_mkdir, path, mode)
 
     def makedirs(self, path: StrOrBytesPath, mode: int = 0o777, exist_ok: bool = False) -> None:
         """Create *path* and any missing parents, like ``os.makedirs``.
@@ -911,7 +1024,7 @@ class Volume:
     def mknod(self, path: StrOrBytesPath, mode: int = 0o600 | stat_module.S_IFREG, dev: int = 0) -> None:
         """Create a file system node (file, FIFO, device) like ``os.mknod``: the permission
         bits of *mode* less the process umask."""
-        self._path_call(lib.glfs_mknod, path, mode & ~lib.gp_umask(), dev)
+        self._create_call(lib.glfs_mknod, path, mode, dev)
 
     def rmdir(self, path: StrOrBytesPath) -> None:
         """Remove the empty directory *path* (never recursive: see :meth:`rmtree`)."""
@@ -1177,7 +1290,9 @@ class Volume:
         ``followlinks=False`` a symlink to a directory is listed in *filenames*, not
         *dirnames*; and a directory that cannot be listed raises its ``OSError`` unless
         *onerror* is given (then ``onerror(exc)`` is called and the walk goes on).
-        Pruning *dirnames* in place (top-down) limits the walk, as with ``os.walk``.
+        Pruning *dirnames* in place (top-down) limits the walk, as with ``os.walk``.  With
+        *followlinks*, a link back to a directory the walk is inside is listed in
+        *dirnames* but not entered, so a symlink loop ends.
         """
         return _shutil.walk(self, top, topdown, onerror, followlinks)
 
@@ -1231,14 +1346,17 @@ class Volume:
         dst: StrOrBytesPath,
         symlinks: bool = False,
         ignore: Callable[[Any, list[Any]], Any] | None = None,
+        dirs_exist_ok: bool = False,
     ) -> None:
         """Copy the tree *src* to the new directory *dst* with :meth:`copy2`.
 
         With *symlinks* links are recreated as links, otherwise their targets are copied.
-        *ignore(dir, names)* returns names to skip.  Failures are collected and raised
-        together as :class:`gpath.Error`.
+        *ignore(dir, names)* returns names to skip.  With *dirs_exist_ok* an existing *dst*
+        (and existing directories in it) are merged into and files in the way replaced, as
+        ``shutil.copytree`` does, so the copy can be run again.  Failures are collected and
+        raised together as :class:`gpath.Error`.
         """
-        _shutil.copytree(self, src, dst, symlinks, ignore)
+        _shutil.copytree(self, src, dst, symlinks, ignore, dirs_exist_ok)
 
     # -- paths (layer 2) ---------------------------------------------------------------------------
 
@@ -1257,27 +1375,34 @@ class Volume:
         return self.root / segment
 
 
+# access(2)'s "no" answers, as opposed to failures to ask.
+_ACCESS_REFUSED = frozenset({errno.EACCES, errno.EPERM, errno.EROFS, errno.ETXTBSY})
+
+
 def _parent_of(cpath: bytes) -> bytes:
     return posixpath.dirname(cpath.rstrip(b"/")) or (b"/" if cpath.startswith(b"/") else b".")
 
 
 def _directory_error(vol: Volume, cpath: bytes) -> int:
     """0 if *cpath* is a directory (symlinks followed), else the errno saying why not."""
-    buf = ffi.new("struct stat *")
-    if vol._call(lib.glfs_stat, cpath, buf) != 0:
-        return ffi.errno or errno.EIO
-    return 0 if stat_module.S_ISDIR(buf.st_mode) else errno.ENOTDIR
+    try:
+        st = vol._stat(cpath, 1)  # (not glfs_stat: its zeros for an unreachable root)
+    except VolumeNotMounted:
+        raise
+    except OSError as exc:
+        return exc.errno or errno.EIO
+    return 0 if stat_module.S_ISDIR(st.st_mode) else errno.ENOTDIR
 
 
 # How many symlinks _open_glfd() follows before ELOOP (the kernel's MAXSYMLINKS).
 _MAX_SYMLINK_HOPS = 40
 
 
-def _raise_gp_error(code: int, path: Any) -> NoReturn:
+def _raise_gp_error(vol: Volume, code: int, path: Any) -> NoReturn:
     """Raise for the int a path builtin (``stat_path``) returned instead of its result:
     ``GP_NOT_MOUNTED``, ``GP_EMBEDDED_NUL``, or an errno."""
     if code == lib.GP_NOT_MOUNTED:
-        raise VolumeNotMounted()
+        raise vol._not_mounted_error()
     if code == lib.GP_EMBEDDED_NUL:
         raise ValueError("embedded null byte")
     raise oserror(code, path)
@@ -1341,20 +1466,58 @@ def _open_failed(
     raise oserror(errno.ELOOP, path)
 
 
-def _check_logging(log_file: str | None, log_level: int) -> None:
-    if log_file is not None:
-        if not isinstance(log_file, str):
-            raise TypeError("log_file must be a str or None")
-        if "\0" in log_file:
-            raise ValueError("embedded null byte")
-    if isinstance(log_level, bool) or not isinstance(log_level, int):
-        raise TypeError("log_level must be an int")
-    if not 0 <= log_level <= 9:
-        raise ValueError(f"log_level must be 0..9, not {log_level}")
+def _check_timeout(timeout: float | None) -> float | None:
+    if timeout is None:
+        return None
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)):
+        raise TypeError(f"timeout must be a number or None, not {type(timeout).__name__}")
+    if not timeout > 0:  # also refuses NaN
+        raise ValueError(f"timeout must be positive, not {timeout!r}")
+    return float(timeout)
+
+
+def _check_logging(log_file: object, log_level: object) -> tuple[str | None, int]:
+    """The Volume's ``(log_file, log_level)``: checked, level names resolved, and the
+    environment's defaults for what was not given (see :mod:`gpath._logsettings`)."""
+    return _logsettings.resolve(log_file, log_level)
 
 
 def _log_arg(log_file: str | None) -> Any:
-    return ffi.NULL if log_file is None else os.fsencode(log_file)
+    return ffi.NULL if log_file is None else _logsettings.c_path(log_file)
+
+
+def _prepare_logging(
+    fs: Any, volname: str, log_file: str | None, log_level: int,
+    xlator_options: Mapping[tuple[str, str], str],
+) -> None:
+    """Before ``glfs_set_logging`` at mount: recheck the log directory, and give the
+    volume's io-stats translator the mount's log level.
+
+    glusterd's volfile sets io-stats' own ``log-level`` (the volume's client-log-level,
+    INFO by default), which outranks the mount's level for that translator: its INFO
+    lines would reach even a log at level 3.  io-stats also makes a level other than INFO
+    the mount's level, so only a level it has a name for is passed on.
+    """
+    if log_file is not None and log_file not in ("-", "/dev/null"):
+        _logsettings.check_directory(log_file)  # it may have gone since the constructor
+    name = _logsettings.XLATOR_LEVEL_NAMES.get(log_level)
+    if name is None or any(key == "log-level" for _, key in xlator_options):
+        return  # the user's own log-level option wins
+    if lib.glfs_set_xlator_option(fs, volname.encode(), b"log-level", name.encode()) != 0:
+        raise _mount_error("cannot set the log level of io-stats")
+
+
+def _known_failure(err: int, log: str) -> str | None:
+    """What a failed ``glfs_init`` meant, where its errno and log lines tell it plainly."""
+    if err == errno.ENOENT and "failed to get the volume file" in log:
+        return "the volume does not exist on that server"
+    if "Exhausted all volfile servers" in log:
+        return "no glusterd could be reached there"
+    return None
+
+
+def _with_detail(message: str, detail: str) -> str:
+    return message + "\n" + detail if detail else message
 
 
 def _mount_error(what: str) -> LibgfapiException:
@@ -1450,7 +1613,8 @@ class _LogCapture:
 
     A failed ``glfs_init`` reports only an errno (often EIO); the reason ("Authentication
     failed", "certificate verify failed") is in the log, so we keep its tail for the error.
-    With the user's own log file, only what this mount appended is looked at.
+    With the user's own log file, only what this mount appended is looked at; stderr
+    (``"-"``) is left to the user, whose terminal shows the lines already.
     """
 
     def __init__(self, log_file: str | None, log_level: int) -> None:
@@ -1464,15 +1628,15 @@ class _LogCapture:
             os.close(fd)
             self.path = self._temp
             self.level = max(log_level, 5)  # warnings and errors at least
-        elif log_file is not None:
+        elif log_file is not None and log_file != "-":
             try:
                 self._start = self._scanned = os.stat(log_file).st_size
             except OSError:
                 pass
 
     def _read(self, offset: int) -> bytes:
-        if self.path is None:
-            return b""
+        if self.path is None or self.path == "-":
+            return b""  # "-" is stderr, not a file named "-" in the working directory
         try:
             with open(self.path, "rb") as fh:
                 fh.seek(offset)

@@ -51,10 +51,11 @@ def test_copyfile_copies_content_only(volume: Volume, workdir: str) -> None:
     volume.chmod(f"{workdir}/src", 0o600)
     volume.utime(f"{workdir}/src", (100, 200))
     _write(volume, f"{workdir}/dst", b"a much longer previous content")
+    volume.chmod(f"{workdir}/dst", 0o640)
     assert volume.copyfile(f"{workdir}/src", f"{workdir}/dst") is None
     assert _read(volume, f"{workdir}/dst") == b"payload"
     st = volume.stat(f"{workdir}/dst")
-    assert stat.S_IMODE(st.st_mode) == 0o666  # the existing file's mode, not src's
+    assert stat.S_IMODE(st.st_mode) == 0o640  # the existing file's mode, not src's
     assert st.st_mtime != 200.0
 
 

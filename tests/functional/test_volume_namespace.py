@@ -22,8 +22,12 @@ def _write(volume: Volume, path: str, data: bytes = b"data") -> None:
 
 
 def test_mkdir_default_and_explicit_mode(volume: Volume, workdir: str) -> None:
-    volume.mkdir(f"{workdir}/default")
-    volume.mkdir(f"{workdir}/restricted", 0o750)
+    old = os.umask(0)  # the modes as given (test_umask.py covers the umask)
+    try:
+        volume.mkdir(f"{workdir}/default")
+        volume.mkdir(f"{workdir}/restricted", 0o750)
+    finally:
+        os.umask(old)
     assert stat.S_IMODE(volume.stat(f"{workdir}/default").st_mode) == 0o777
     st = volume.stat(f"{workdir}/restricted")
     assert stat.S_ISDIR(st.st_mode)
@@ -40,14 +44,19 @@ def test_mkdir_errors(volume: Volume, workdir: str) -> None:
     assert missing.value.filename == f"{workdir}/no/parent"
 
 
-def test_makedirs_creates_parents_with_mode(volume: Volume, workdir: str) -> None:
+def test_makedirs_creates_parents_like_os_makedirs(volume: Volume, workdir: str) -> None:
+    """*mode* is the leaf's; parents get the default mode (os.makedirs since Python 3.7)."""
     leaf = f"{workdir}/a/b/c"
-    volume.makedirs(leaf, 0o755)
-    for path in (f"{workdir}/a", f"{workdir}/a/b", leaf):
+    old = os.umask(0)
+    try:
+        volume.makedirs(leaf, 0o755)
+        volume.makedirs(f"{workdir}/x/y")
+    finally:
+        os.umask(old)
+    for path, mode in ((f"{workdir}/a", 0o777), (f"{workdir}/a/b", 0o777), (leaf, 0o755)):
         st = volume.stat(path)
         assert stat.S_ISDIR(st.st_mode)
-        assert stat.S_IMODE(st.st_mode) == 0o755
-    volume.makedirs(f"{workdir}/x/y")
+        assert stat.S_IMODE(st.st_mode) == mode
     assert stat.S_IMODE(volume.stat(f"{workdir}/x/y").st_mode) == 0o777
 
 

@@ -249,3 +249,84 @@ def test_auth_reset_lets_the_client_in(auth_volume: str) -> None:
             vol.umount()
     finally:
         cluster.volume_set(auth_volume, "auth.reject", "127.0.0.1")
+
+
+def test_constructor_timeout_bounds_the_with_block(
+    gluster_volumes: object, hung_server: HungServer
+) -> None:
+    assert Volume("127.0.0.1", "gpath_single").timeout == 30.0  # the documented default
+    stuck = Volume("127.0.0.1", "gpath_single", port=hung_server.port, timeout=2)
+
+    def enter() -> None:
+        with stuck:
+            raise AssertionError("mounted a server that never answers")
+
+    exc, seconds = timed(enter)
+    assert type(exc) is TimeoutError and exc.errno == errno.ETIMEDOUT
+    assert f"127.0.0.1:{hung_server.port}" in str(exc) and "did not finish in 2.0 s" in str(exc)
+    assert 1.9 <= seconds < 4.0, seconds
+    with pytest.raises(ValueError, match="timeout must be positive"):
+        Volume("127.0.0.1", "gpath_single", timeout=0)
+    with pytest.raises(TypeError, match="timeout must be a number or None"):
+        Volume("127.0.0.1", "gpath_single", timeout="5")  # type: ignore[arg-type]
+
+
+def test_lazy_mounts_use_the_volume_timeout(
+    gluster_volumes: object, hung_server: HungServer
+) -> None:
+    """A path unpickled (or parsed) without a mounted Volume mounts itself, bounded."""
+    import pickle
+
+    template = Volume("127.0.0.1", "gpath_single", port=hung_server.port, timeout=1.5)
+    path = pickle.loads(pickle.dumps(template.root / "x"))
+    assert path.volume is not template and path.volume.timeout == 1.5
+    exc, seconds = timed(path.exists)
+    assert type(exc) is TimeoutError, exc
+    assert 1.4 <= seconds < 3.5, seconds
+
+
+def test_ctrl_c_ends_a_hanging_mount_and_the_process(
+    gluster_volumes: object, hung_server: HungServer
+) -> None:
+    import signal
+    import subprocess
+    import sys
+
+    from _reliability import _child_env
+
+    code = (
+        "import sys\nfrom gpath import Volume\nprint('mounting', flush=True)\n"
+        f"Volume('127.0.0.1', 'gpath_single', port={hung_server.port}, timeout=None).mount()\n"
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True, env=_child_env(),
+    )
+    assert proc.stdout is not None and proc.stdout.readline() == "mounting\n"
+    poll(lambda: bool(hung_server.conns), timeout=10, interval=0.05)  # glfs_init is waiting
+    time.sleep(0.5)
+    proc.send_signal(signal.SIGINT)
+    start = time.monotonic()
+    _, stderr = proc.communicate(timeout=30)
+    assert time.monotonic() - start < 1.0
+    assert proc.returncode == -signal.SIGINT  # KeyboardInterrupt, as Python exits on it
+    assert stderr.rstrip().endswith("KeyboardInterrupt"), stderr
+
+
+def test_mount_errors_name_the_server_and_the_reason(gluster_volumes: object) -> None:
+    host = client_host()
+    missing = Volume(host, "gpath_no_such_volume")
+    with pytest.raises(LibgfapiException) as info:
+        missing.mount()
+    first = str(info.value).splitlines()[0]
+    assert first == (
+        f"[Errno 2] mounting volume 'gpath_no_such_volume' from {host}:24007 failed: "
+        "No such file or directory (the volume does not exist on that server)"
+    )
+    port = _free_port()
+    with pytest.raises(LibgfapiException) as info:
+        Volume("127.0.0.1", "gpath_single", port=port).mount()
+    assert str(info.value).splitlines()[0] == (
+        f"[Errno 107] mounting volume 'gpath_single' from 127.0.0.1:{port} failed: "
+        "Transport endpoint is not connected (no glusterd could be reached there)"
+    )

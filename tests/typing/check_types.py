@@ -29,6 +29,7 @@ def construction(vol: Volume) -> None:
 def pure(p: GlusterPath) -> None:
     assert_type(p / "x", GlusterPath)
     assert_type(p / pathlib.PurePosixPath("x/y"), GlusterPath)
+    assert_type("x" / p, GlusterPath)
     assert_type(p.joinpath("x", "y"), GlusterPath)
     assert_type(p.with_segments("x"), GlusterPath)
     assert_type(p.parent, GlusterPath)
@@ -144,6 +145,9 @@ def links_and_moves(p: GlusterPath, local: pathlib.Path) -> None:
     assert_type(p.copy_into(local), pathlib.Path)
     assert_type(p.copy_into(p.parent, max_workers=2), GlusterPath)
     assert_type(p.copy_from(local), GlusterPath)
+    assert_type(p.copy_from("/in/volume", dirs_exist_ok=True), GlusterPath)
+    assert_type(p.copy(local, dirs_exist_ok=True), pathlib.Path)
+    assert_type(p.copy_into("/dir", dirs_exist_ok=True), GlusterPath)
     assert_type(p.move(p.parent / "m"), GlusterPath)
     assert_type(p.move(local / "m"), pathlib.Path)
     assert_type(p.move_into(local), pathlib.Path)
@@ -162,4 +166,5 @@ def misuse(p: GlusterPath) -> None:
     pathlib.Path(p)  # type: ignore[arg-type]
     p.write_text(b"bytes")  # type: ignore[arg-type]
     p.open("rb").read(encoding="x")  # type: ignore[call-arg]
-    "x" / p  # type: ignore[operator]
+    p.copy_from(b"/bytes")  # type: ignore[arg-type]
+    p.copy(3)  # type: ignore[call-overload]

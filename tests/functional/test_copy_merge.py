@@ -106,14 +106,14 @@ def test_merge_never_descends_into_a_planted_local_symlink(
     (remote / "d" / "dirlink").mkdir()
     (remote / "d" / "dirlink" / "pwn.txt").write_bytes(b"pwned")
     with pytest.raises(FileExistsError) as info:
-        remote.copy(local, dirs_exist_ok=True)
+        remote.copy(local, follow_symlinks=False, dirs_exist_ok=True)
     assert info.value.filename == str(local / "d" / "dirlink")
     assert sorted(os.listdir(outside)) == ["victim.txt"]
     # A link where a file now belongs is replaced, never written through.
     (remote / "d" / "dirlink").rmtree()
     (remote / "d" / "filelink").unlink()
     (remote / "d" / "filelink").write_bytes(b"pwned")
-    remote.copy(local, dirs_exist_ok=True)
+    remote.copy(local, follow_symlinks=False, dirs_exist_ok=True)
     assert (outside / "victim.txt").read_bytes() == b"untouched"
     assert not (local / "d" / "filelink").is_symlink()
     assert (local / "d" / "filelink").read_bytes() == b"pwned"

@@ -1,4 +1,11 @@
-"""Shared fixtures of gpath's own test suite (the public ones come from gpath.testing)."""
+"""Shared fixtures of gpath's own test suite (the public ones come from gpath.testing).
+
+gpath's own run uses the plugin's throwaway local volumes (gpath_single, gpath_dist3,
+gpath_rep3): pyproject.toml's pytest ``addopts`` passes ``--gluster-local``.  With
+``--gluster-volume HOST/VOLUME`` instead, ``gluster_mount`` mounts these volume names from
+that server, and the tests needing the harness itself (``gluster_volumes``) skip (fail
+under ``GPATH_REQUIRE_GLUSTER=1``).
+"""
 
 from __future__ import annotations
 

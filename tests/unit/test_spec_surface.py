@@ -1,133 +1,44 @@
-"""Every member the libgfapi-python documentation lists exists on gpath's classes.
+"""Every member the libgfapi-python API reference documents exists on gpath's classes.
 
-The spec markdown (``shared/spec/libgfapi-python-api.md``, beside the repository) is parsed
-here, so a member added to the document is checked without editing this test.  Each
-documented member must exist; documented explicit signatures must match by parameter
-name, order and default; for members documented as ``(**kwargs)`` the parameter names from
-the "Parameters" list must be accepted.  gpath may add parameters, but only with defaults.
+The documented surface is kept in the repository, in ``spec_surface.json`` beside this
+test (generated from the reference by ``make_spec_surface.py``), so these checks run on a
+plain clone.  Each documented member must exist; documented explicit signatures must match
+by parameter name, order and default; for members documented as ``(**kwargs)`` the
+parameter names from the reference's "Parameters" list must be accepted.  gpath may add
+parameters, but only with defaults.
+
+Where the reference itself is present (``shared/spec/libgfapi-python-api.md`` beside the
+repository, as in development and CI), ``test_surface_matches_the_document`` also checks
+that the JSON file still says what the reference says.
 """
 
 from __future__ import annotations
 
-import ast
+import importlib.util
 import inspect
-import os
-import re
-from dataclasses import dataclass, field
+import sys
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
 
 import gpath
 
-SPEC = Path(__file__).resolve().parents[2].parent / "shared" / "spec" / "libgfapi-python-api.md"
 
-# Typos of the PDF-to-markdown conversion, mapped to the real member names.
-TYPOS = {"fqetsize": "fgetsize", "setfsqid": "setfsgid", "listdir with stat": "listdir_with_stat"}
-HEADINGS = {"Parameters", "Raises", "Returns", "Yields", "Contents", "Index", "Symbols"}
-
-# "name (args)" optionally followed by a sentence; member names are lower case.
-_MEMBER_RE = re.compile(
-    r"^(?P<classmethod>classmethod\s+)?(?P<name>[a-z_][a-z0-9_ ]*?)\s*\((?P<args>[^)]*)\)"
-    r"\s*(?:$|[A-Z])"
-)
-_BARE_RE = re.compile(r"^(?P<name>[a-z_]+)$")
-_BULLET_RE = re.compile(r"^[-\u2022]\s+(?:\*\*)?(?P<name>[A-Za-z_]\w*)(?:\*\*)?\s")
-_INLINE_PARAM_RE = re.compile(r"^Parameters\s+(?P<name>[A-Za-z_]\w*)\s+[\u2013-]")
+def _load_maker() -> ModuleType:
+    """``make_spec_surface.py`` beside this file, whatever pytest's import mode."""
+    path = Path(__file__).with_name("make_spec_surface.py")
+    spec = importlib.util.spec_from_file_location("gpath_tests_make_spec_surface", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
 
 
-@dataclass
-class Member:
-    name: str
-    kind: str  # "method" or "attribute"
-    args: str | None = None  # the explicit argument list, None for (**kwargs)
-    is_classmethod: bool = False
-    params: list[str] = field(default_factory=list)  # from the "Parameters" list
-
-
-def _spec_text() -> str:
-    if not SPEC.is_file():
-        message = f"spec not found at {SPEC} (shared/ must sit beside the repository)"
-        if os.environ.get("CI") or os.environ.get("GPATH_REQUIRE_GLUSTER") == "1":
-            pytest.fail(message)
-        pytest.skip(message)
-    return SPEC.read_text(encoding="utf-8")
-
-
-def parse_spec(text: str) -> dict[str, dict[str, Member]]:
-    """Return ``{class: {member: Member}}`` for Volume, DirEntry and File."""
-    classes: dict[str, dict[str, Member]] = {"Volume": {}, "DirEntry": {}, "File": {}}
-    current: str | None = None
-    member: Member | None = None
-    in_reference = False
-    for raw_line in text.splitlines():
-        line = raw_line.strip()
-        if line == "1.1 API Reference":
-            in_reference = True
-            continue
-        if not in_reference:
-            continue
-        if line.startswith("1.2 Contact"):
-            break
-        if line == "1.1.1 Volume Class":
-            current, member = "Volume", None
-            continue
-        if line.startswith("class gluster.gfapi.DirEntry"):
-            current = "DirEntry"
-            args = line[line.index("(") + 1 : line.rindex(")")]
-            member = Member("__init__", "method", args)
-            classes[current]["__init__"] = member
-            continue
-        if line == "1.1.2 File Class":
-            current, member = "File", None
-            continue
-        if current is None or not line or line.startswith("```"):
-            continue
-        if line.startswith("class gluster.gfapi."):
-            continue  # "class gluster.gfapi.File (...)": its __init__ line follows
-        match = _MEMBER_RE.match(line)
-        if match and (match.group("name") in TYPOS or " " not in match.group("name")):
-            name = TYPOS.get(match.group("name"), match.group("name"))
-            args = match.group("args").strip()
-            member = Member(
-                name,
-                "method",
-                None if args == "**kwargs" else args,
-                bool(match.group("classmethod")),
-            )
-            classes[current][name] = member
-            continue
-        bare = _BARE_RE.match(line)
-        if bare and line not in HEADINGS:
-            member = Member(bare.group("name"), "attribute")
-            classes[current][member.name] = member
-            continue
-        param = _BULLET_RE.match(line) or _INLINE_PARAM_RE.match(line)
-        if param and member is not None and member.kind == "method":
-            member.params.append(param.group("name"))
-    return classes
-
-
-def parse_args(args: str) -> list[tuple[str, Any]]:
-    """``"a, b=1, c=u'x'"`` -> ``[("a", EMPTY), ("b", 1), ("c", "x")]``."""
-    result: list[tuple[str, Any]] = []
-    for part in (p.strip() for p in args.split(",")):
-        if not part:
-            continue
-        if "=" in part:
-            name, default = part.split("=", 1)
-            default = re.sub(r"^u(['\"])", r"\1", default.strip())
-            result.append((name.strip(), ast.literal_eval(default)))
-        else:
-            result.append((part, inspect.Parameter.empty))
-    return result
-
-
-@pytest.fixture(scope="module")
-def spec() -> dict[str, dict[str, Member]]:
-    return parse_spec(_spec_text())
-
+maker = _load_maker()
+SURFACE: dict[str, dict[str, dict[str, Any]]] = maker.load()["classes"]
 
 GPATH_CLASSES = {"Volume": gpath.Volume, "DirEntry": gpath.DirEntry, "File": gpath.File}
 
@@ -148,20 +59,30 @@ EXPECTED_FILE = {
 }
 
 
-def test_parser_finds_every_documented_member(spec: dict[str, dict[str, Member]]) -> None:
-    assert set(spec["Volume"]) == EXPECTED_VOLUME
-    assert set(spec["DirEntry"]) == EXPECTED_DIRENTRY
-    assert set(spec["File"]) == EXPECTED_FILE
-    assert spec["Volume"]["copyfileobj"].is_classmethod is True
-    assert spec["Volume"]["mounted"].kind == "attribute"
-    assert spec["Volume"]["fopen"].params == ["path", "mode"]
-    assert spec["File"]["read"].params == ["buflen"]
+def _documented_params(member: dict[str, Any]) -> list[tuple[str, Any]]:
+    """A documented explicit signature as ``[(name, default or Parameter.empty)]``."""
+    return [(p["name"], p.get("default", inspect.Parameter.empty)) for p in member["params"]]
 
 
-def test_parser_reads_documented_signatures(spec: dict[str, dict[str, Member]]) -> None:
-    init = spec["Volume"]["__init__"]
-    assert init.args is not None
-    assert parse_args(init.args) == [
+def test_surface_lists_every_documented_member() -> None:
+    assert set(SURFACE) == set(GPATH_CLASSES)
+    assert set(SURFACE["Volume"]) == EXPECTED_VOLUME
+    assert set(SURFACE["DirEntry"]) == EXPECTED_DIRENTRY
+    assert set(SURFACE["File"]) == EXPECTED_FILE
+    assert SURFACE["Volume"]["copyfileobj"]["kind"] == "classmethod"
+    assert SURFACE["Volume"]["mounted"] == {"kind": "attribute"}
+    assert SURFACE["Volume"]["fopen"]["kwargs"] == ["path", "mode"]
+    assert SURFACE["File"]["read"]["kwargs"] == ["buflen"]
+    for cls_name, members in SURFACE.items():
+        for name, member in members.items():
+            kind = member["kind"]
+            assert kind in ("method", "classmethod", "attribute"), (cls_name, name)
+            shapes = [set()] if kind == "attribute" else [{"params"}, {"kwargs"}]
+            assert set(member) - {"kind"} in shapes, (cls_name, name)
+
+
+def test_surface_records_documented_signatures() -> None:
+    assert _documented_params(SURFACE["Volume"]["__init__"]) == [
         ("hosts", inspect.Parameter.empty),
         ("volname", inspect.Parameter.empty),
         ("proto", "tcp"),
@@ -169,61 +90,86 @@ def test_parser_reads_documented_signatures(spec: dict[str, dict[str, Member]]) 
         ("log_file", "/dev/null"),
         ("log_level", 7),
     ]
-    makedirs = spec["Volume"]["makedirs"]
-    assert makedirs.args is not None
-    assert parse_args(makedirs.args) == [("path", inspect.Parameter.empty), ("mode", 0o777)]
-    copyfileobj = spec["Volume"]["copyfileobj"]
-    assert copyfileobj.args is not None
-    assert dict(parse_args(copyfileobj.args))["length"] == 128 * 1024
+    assert _documented_params(SURFACE["Volume"]["makedirs"]) == [
+        ("path", inspect.Parameter.empty),
+        ("mode", 0o777),
+    ]
+    assert dict(_documented_params(SURFACE["Volume"]["copyfileobj"]))["length"] == 128 * 1024
 
 
-def _members() -> list[tuple[str, str]]:
-    if not SPEC.is_file():
-        return [("Volume", "mount")]  # the fixture then skips or fails with a message
-    parsed = parse_spec(SPEC.read_text(encoding="utf-8"))
-    return [(cls, name) for cls, members in parsed.items() for name in sorted(members)]
+def test_surface_matches_the_document() -> None:
+    """The in-repo surface is what the reference lists (run ``make_spec_surface.py`` if not)."""
+    document: Path = maker.DEFAULT_DOCUMENT
+    if not document.is_file():
+        pytest.skip(
+            f"the libgfapi-python API reference is not at {document} (beside the repository, "
+            "as in development and CI): the drift check of spec_surface.json against it is "
+            "skipped; the surface tests used the in-repo copy"
+        )
+    documented = maker.surface_from_document(document.read_text(encoding="utf-8"))
+    committed = maker.load()
+    for cls_name in sorted(set(documented["classes"]) | set(committed["classes"])):
+        doc_members = documented["classes"].get(cls_name, {})
+        repo_members = committed["classes"].get(cls_name, {})
+        assert sorted(repo_members) == sorted(doc_members), (
+            f"{cls_name}: members differ from the reference; regenerate with "
+            "python tests/unit/make_spec_surface.py"
+        )
+        for name in doc_members:
+            assert repo_members[name] == doc_members[name], (
+                f"{cls_name}.{name} differs from the reference; regenerate with "
+                "python tests/unit/make_spec_surface.py"
+            )
+    assert maker.render(documented) == maker.DATA_FILE.read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize(("cls_name", "member_name"), _members())
+MEMBERS = [(cls, name) for cls, members in SURFACE.items() for name in members]
+
+
+@pytest.mark.parametrize(("cls_name", "member_name"), MEMBERS)
 def test_documented_member_exists_with_compatible_signature(
-    spec: dict[str, dict[str, Member]], cls_name: str, member_name: str
+    cls_name: str, member_name: str
 ) -> None:
-    member = spec[cls_name][member_name]
+    member = SURFACE[cls_name][member_name]
     cls = GPATH_CLASSES[cls_name]
-    static = inspect.getattr_static(cls, member.name)
-    if member.kind == "attribute":
-        assert isinstance(static, property), f"{cls_name}.{member.name} should be a property"
-        assert static.fset is None, f"{cls_name}.{member.name} is documented read-only"
+    static = inspect.getattr_static(cls, member_name)
+    if member["kind"] == "attribute":
+        assert isinstance(static, property), f"{cls_name}.{member_name} should be a property"
+        assert static.fset is None, f"{cls_name}.{member_name} is documented read-only"
         return
-    if member.is_classmethod:
+    if member["kind"] == "classmethod":
         assert isinstance(static, classmethod)
-    function = getattr(cls, member.name)
+    function = getattr(cls, member_name)
     assert callable(function)
     signature = inspect.signature(function)
     params = [p for p in signature.parameters.values() if p.name not in ("self", "cls")]
-    if member.args is not None:
-        documented = parse_args(member.args)
+    if "params" in member:
+        documented = _documented_params(member)
         positional = [p for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
         assert [p.name for p in positional[: len(documented)]] == [n for n, _ in documented]
         for param, (name, default) in zip(positional, documented):
             if default is not inspect.Parameter.empty:
-                assert param.default == default, f"{cls_name}.{member.name}({name}=...)"
+                assert param.default == default, f"{cls_name}.{member_name}({name}=...)"
         for param in params[len(documented) :]:  # gpath's additions must never be required
             assert param.default is not inspect.Parameter.empty or param.kind in (
                 param.VAR_POSITIONAL,
                 param.VAR_KEYWORD,
-            ), f"{cls_name}.{member.name}: added parameter {param.name!r} has no default"
+            ), f"{cls_name}.{member_name}: added parameter {param.name!r} has no default"
     else:
         by_name = {p.name: p for p in params}
-        for name in member.params:
-            assert name in by_name, f"{cls_name}.{member.name} lacks parameter {name!r}"
+        for name in member["kwargs"]:
+            assert name in by_name, f"{cls_name}.{member_name} lacks parameter {name!r}"
             assert by_name[name].kind != inspect.Parameter.POSITIONAL_ONLY
 
 
 @pytest.mark.parametrize(
     ("cls", "method", "expected"),
     [
-        (gpath.Volume, "__init__", {"proto": "tcp", "port": 24007, "log_file": "/dev/null", "log_level": 7}),
+        (
+            gpath.Volume,
+            "__init__",
+            {"proto": "tcp", "port": 24007, "log_file": "/dev/null", "log_level": 7},
+        ),
         (gpath.Volume, "mkdir", {"mode": 0o777}),
         (gpath.Volume, "makedirs", {"mode": 0o777}),
         (gpath.Volume, "open", {"mode": 0o777}),

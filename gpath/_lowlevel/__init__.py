@@ -23,7 +23,7 @@ try:
 except ImportError as exc:  # pragma: no cover - depends on the installation
     raise ImportError(
         "gpath's compiled libgfapi binding is missing or cannot be loaded "
-        f"({exc}); reinstall gpath on a machine with libgfapi (libglusterfs-dev / "
+        f"({exc}); reinstall gpath-glusterfs on a machine with libgfapi (libglusterfs-dev / "
         "glusterfs-api-devel) installed"
     ) from exc
 

@@ -29,8 +29,8 @@ MIN_API_VERSION = "7.6.0"
 MISSING_PACKAGE_MESSAGE = """\
 gpath: cannot build the libgfapi binding: {reason}.
 Install the GlusterFS API development files first:
-    Debian/Ubuntu:       apt-get install libglusterfs-dev pkg-config
-    Fedora/RHEL/CentOS:  dnf install glusterfs-api-devel pkgconf-pkg-config
+    Debian/Ubuntu:       apt-get install libglusterfs-dev uuid-dev pkg-config
+    Fedora/RHEL/CentOS:  dnf install glusterfs-api-devel libuuid-devel pkgconf-pkg-config
 """
 
 def _fail(reason: str) -> None:

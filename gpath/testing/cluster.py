@@ -88,7 +88,7 @@ log = logging.getLogger("gpath.testing")
 STATE_DIR = Path(os.environ.get("GPATH_TESTING_DIR", "/var/lib/gpath-testing"))
 
 #: Packages that provide glusterd, the gluster CLI, glfs.h and pkg-config.
-SYSTEM_PACKAGES = ("glusterfs-server", "libglusterfs-dev", "pkg-config")
+SYSTEM_PACKAGES = ("glusterfs-server", "libglusterfs-dev", "uuid-dev", "pkg-config")
 GLFS_HEADER = Path("/usr/include/glusterfs/api/glfs.h")
 
 #: Default timeout (s) of a single gluster CLI call; the CLI itself gives up at 120 s.

@@ -1,8 +1,11 @@
 """The main job, shown end to end on a throwaway local volume (``python -m gpath.testing demo``).
 
-Starts glusterd and the single-brick volume through the harness if needed, mounts it with
-gpath, makes a directory, writes and reads files through :class:`gpath.GlusterPath`, lists
-them, cleans up, unmounts, and prints each step.
+Brings the volume up exactly as the test command does (:func:`gpath.testing.cluster.up`:
+GlusterFS installed if missing, glusterd started if it is not running, the single-brick
+volume created or reused), mounts it with gpath, makes a directory, writes and reads files
+through :class:`gpath.GlusterPath`, lists them, cleans up, unmounts, and prints each step.
+A glusterd the demo starts keeps running afterwards (``python -m gpath.testing down
+--stop-glusterd`` stops it, and only it).
 """
 
 from __future__ import annotations
@@ -14,20 +17,31 @@ from collections.abc import Sequence
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from gpath.testing import cluster
+
     parser = argparse.ArgumentParser(prog="python -m gpath.testing demo", description=__doc__)
-    parser.add_argument("--volume", default="gpath_single", help="harness volume to use")
+    parser.add_argument(
+        "--volume",
+        default="gpath_single",
+        choices=sorted(cluster.STANDARD_VOLUMES),
+        help="harness volume to use (default: %(default)s)",
+    )
     args = parser.parse_args(argv)
 
     from gpath import Volume
-    from gpath.testing import cluster
 
     started = time.perf_counter()
 
     def say(message: str) -> None:
         print(f"[{time.perf_counter() - started:6.2f}s] {message}", flush=True)
 
-    spec = cluster.STANDARD_VOLUMES[args.volume]
-    info = cluster.ensure_volume(args.volume, spec.layout, spec.bricks)
+    glusterd_was_running = bool(cluster.glusterd_pids())
+    if not glusterd_was_running:
+        say("glusterd is not running; starting it")
+    # The same call as `python -m gpath.testing up`: packages, glusterd, then the volume.
+    (info,) = cluster.up([args.volume])
+    if not glusterd_was_running:
+        say(f"glusterd is running (pid {' '.join(map(str, cluster.glusterd_pids()))})")
     say(f"local GlusterFS volume {info.name!r} is up (bricks: {', '.join(info.bricks)})")
 
     with Volume(cluster.client_host(), args.volume) as vol:
@@ -44,7 +58,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         say(f"read back: {report.read_text(encoding='utf-8')!r}")
         data = (top / "data.bin").read_bytes()
-        say(f"read back {len(data)} bytes from data.bin, intact: {data == bytes(range(256)) * 4096}")
+        intact = data == bytes(range(256)) * 4096
+        say(f"read back {len(data)} bytes from data.bin, intact: {intact}")
 
         for path in sorted(top.rglob("*")):
             kind = "dir " if path.is_dir() else "file"

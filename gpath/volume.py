@@ -409,7 +409,11 @@ class Volume:
                 lib.glfs_fini(fs)
                 capture.discard()
                 raise
-            ret, err, refusal = _init(fs, timeout, capture)
+            try:
+                ret, err, refusal = _init(fs, timeout, capture)
+            except BaseException:  # Ctrl-C: the handle is reaped in the background
+                capture.discard()
+                raise
             what = f"mounting volume {self.volname!r} from {self._where()}"
             if ret is None:  # given up: the handle is reaped in the background
                 detail = capture.tail()

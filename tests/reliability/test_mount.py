@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import errno
 import math
+import pathlib
 import socket
 import threading
 import time
@@ -286,7 +287,7 @@ def test_lazy_mounts_use_the_volume_timeout(
 
 
 def test_ctrl_c_ends_a_hanging_mount_and_the_process(
-    gluster_volumes: object, hung_server: HungServer
+    gluster_volumes: object, hung_server: HungServer, tmp_path: pathlib.Path
 ) -> None:
     import signal
     import subprocess
@@ -298,9 +299,10 @@ def test_ctrl_c_ends_a_hanging_mount_and_the_process(
         "import sys\nfrom gpath import Volume\nprint('mounting', flush=True)\n"
         f"Volume('127.0.0.1', 'gpath_single', port={hung_server.port}, timeout=None).mount()\n"
     )
+    env = dict(_child_env(), TMPDIR=str(tmp_path))  # where the mount's log capture goes
     proc = subprocess.Popen(
         [sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        text=True, env=_child_env(),
+        text=True, env=env,
     )
     assert proc.stdout is not None and proc.stdout.readline() == "mounting\n"
     poll(lambda: bool(hung_server.conns), timeout=10, interval=0.05)  # glfs_init is waiting
@@ -311,6 +313,7 @@ def test_ctrl_c_ends_a_hanging_mount_and_the_process(
     assert time.monotonic() - start < 1.0
     assert proc.returncode == -signal.SIGINT  # KeyboardInterrupt, as Python exits on it
     assert stderr.rstrip().endswith("KeyboardInterrupt"), stderr
+    assert list(tmp_path.iterdir()) == []  # the mount's temporary log is gone too
 
 
 def test_mount_errors_name_the_server_and_the_reason(gluster_volumes: object) -> None:

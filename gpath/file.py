@@ -237,6 +237,14 @@ class File(io.RawIOBase):
         return self._path
 
     @property
+    def originalpath(self) -> Any:
+        """The same as :attr:`name`: the path the file was opened with.
+
+        Kept under this name because libgfapi-python 1.2's ``File`` used it.
+        """
+        return self._path
+
+    @property
     def closed(self) -> bool:
         return self._handle.closed
 

@@ -124,7 +124,6 @@ _set = object.__setattr__
 _FROZEN = frozenset({"_volume", "_path", "_info", "_hash", "__weakref__"})
 
 
-@attrs.define(slots=True, eq=False, order=False, init=False, repr=False, weakref_slot=True)
 class GlusterPath:
     """A path on a GlusterFS volume, with the API of ``pathlib.Path`` (Python 3.14).
 
@@ -134,8 +133,8 @@ class GlusterPath:
 
     Pure operations (``/``, ``parent``, ``name``, ``with_suffix``...) follow
     ``pathlib.PurePosixPath``; results that are relative by nature (``relative_to()``,
-    ``readlink()``) are ``pathlib.PurePosixPath``.  Two paths are equal when they are on
-    the same volume (same volume id, however it was reached) and have the same path.
+    ``readlink()``) are ``pathlib.PurePosixPath``.  Two paths are equal when their URIs
+    name the same volume (transport, first server, port, volume name) and the same path.
 
     A subclass may keep attributes of its own and override :meth:`with_segments`, through
     which all its derived paths are made, as with ``pathlib.PurePath`` in Python 3.12+.
@@ -144,6 +143,10 @@ class GlusterPath:
     parser: ClassVar[ModuleType] = posixpath
     """The path flavour's module, ``posixpath`` (as ``PurePath.parser``)."""
 
+    # Plain slots rather than an attrs class: every method attrs would generate is written
+    # out here, and attrs' own attributes (__attrs_attrs__, __match_args__ listing the
+    # private fields...) would show in help(GlusterPath) as if they were the path API.
+    __slots__ = ("_volume", "_path", "_info", "_hash", "__weakref__")
     _volume: Volume
     _path: str
     _info: GlusterPathInfo | None
@@ -315,7 +318,7 @@ class GlusterPath:
         return self._path
 
     def __hash__(self) -> int:
-        """Hash of (volume name, path): equal paths hash equal, whatever host reached them."""
+        """Hash of (volume name, path): equal paths hash equal."""
         cached = self._hash
         if cached is None:
             cached = hash((self._volume.volname, self._path))

@@ -11,6 +11,7 @@ import copy
 import os
 import pickle
 import posixpath
+import sys
 from pathlib import PurePosixPath
 
 import pytest
@@ -168,10 +169,19 @@ def test_match_like_purepath(segs: list[str], pattern: str, absolute: bool) -> N
         # wildcard match it ("*/a" matches "/a"); pathlib 3.13+ (and GlusterPath) never do.
         assert p.match(pattern) is False
         return
-    same_outcome(outcome(p.match, pattern), outcome(ref.match, pattern))
+    expected = pattern  # what the running pathlib is asked
+    if sys.version_info[:2] == (3, 12):
+        # pathlib 3.12 alone differs from 3.11 and 3.13+ here: its match() made "**"
+        # recursive (3.13 moved that to full_match(); in match() "**" is "*" again), and its
+        # regex lets a negated set such as "[!a]" match the "/" between segments.
+        assume("[!" not in pattern)
+        expected = "/".join("*" if part == "**" else part for part in pattern.split("/"))
+    same_outcome(outcome(p.match, pattern), outcome(ref.match, expected))
     # case-insensitive matching: the same as matching lower-cased path and pattern
     folded = PurePosixPath(str(ref).lower())
-    same_outcome(outcome(p.match, pattern, case_sensitive=False), outcome(folded.match, pattern.lower()))
+    same_outcome(
+        outcome(p.match, pattern, case_sensitive=False), outcome(folded.match, expected.lower())
+    )
 
 
 def test_match_empty_pattern() -> None:

@@ -219,6 +219,15 @@ class Selector:
         vol, seed = self.vol, GlusterPathInfo._from_listing
         return [(name, path + name, seed(vol, path + name, mode, raw)) for name, mode, raw in read_listing(vol, path)]
 
+    def entries(self, path: str) -> list[tuple[str, str, GlusterPathInfo]]:
+        """:meth:`scandir`, or nothing for a directory that is gone or may not be read."""
+        try:
+            return self.scandir(path)
+        except (OSError, ValueError) as exc:
+            if not is_passed_over(exc):
+                raise
+            return []
+
     def lstat_info(self, path: str) -> GlusterPathInfo | None:
         """Info for *path* if it exists; a trailing ``/`` requires a directory (or a
         symlink to one), as POSIX path resolution does."""
@@ -279,12 +288,7 @@ class Selector:
         select_next = self.selector(parts) if dir_only else None
 
         def select_wildcard(path: str, info: GlusterPathInfo | None, exists: bool) -> Iterator[Found]:
-            try:
-                entries = self.scandir(_add_slash(path))
-            except (OSError, ValueError) as exc:
-                if not is_passed_over(exc):
-                    raise
-                return
+            entries = self.entries(_add_slash(path))
             for name, entry_path, entry_info in entries:
                 if match is not None and match(name) is None:
                     continue
@@ -327,12 +331,7 @@ class Selector:
             stack = [path]
             while stack:
                 directory = stack.pop()
-                try:
-                    entries = self.scandir(directory)
-                except (OSError, ValueError) as exc:
-                    if not is_passed_over(exc):
-                        raise
-                    continue
+                entries = self.entries(directory)
                 for _name, entry_path, entry_info in entries:
                     is_dir = entry_info.is_dir(follow_symlinks=False)
                     if is_dir or not dir_only:
@@ -352,12 +351,7 @@ class Selector:
             stack = [(path, frozenset([start]) if start else frozenset(), 0)]
             while stack:
                 directory, chain, links = stack.pop()
-                try:
-                    entries = self.scandir(directory)
-                except (OSError, ValueError) as exc:
-                    if not is_passed_over(exc):
-                        raise
-                    continue
+                entries = self.entries(directory)
                 for _name, entry_path, entry_info in entries:
                     is_link = entry_info.is_symlink()
                     # Past the limit, Linux's stat fails with ELOOP: pathlib sees no directory.

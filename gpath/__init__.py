@@ -33,8 +33,8 @@ _EXPORTS = {
 
 if TYPE_CHECKING:  # "X as X": explicit re-exports, so `from gpath import X` type-checks
     from gpath.dir import Dir as Dir
-    from gpath.dir import DirEntry as DirEntry
     from gpath.dir import Dirent as Dirent
+    from gpath.dir import DirEntry as DirEntry
     from gpath.dir import ScandirIterator as ScandirIterator
     from gpath.errors import ClosedError as ClosedError
     from gpath.errors import Error as Error

@@ -14,14 +14,14 @@ keeps the glfd alive for the duration.
 from __future__ import annotations
 
 import errno
-from typing import Callable, Union
+from collections.abc import Callable
 
 from gpath._lowlevel import builtin, ffi, lib
 
 #: Reads go in pieces of this size (``GP_READ_CHUNK`` in ``_lowlevel/_build.py`` says why).
 READ_CHUNK: int = lib.GP_READ_CHUNK
 
-ReadBytes = Callable[[int, int, int], Union[bytes, int]]
+ReadBytes = Callable[[int, int, int], bytes | int]
 
 
 def read_bytes_fallback(address: int, size: int, offset: int) -> bytes | int:

@@ -5,9 +5,7 @@ from __future__ import annotations
 import errno
 import os
 import sys
-from typing import Union
-
-from typing_extensions import TypeAlias
+from typing import TypeAlias, Union
 
 #: Size limit of a path argument, terminating NUL included (limits.h), as the kernel applies it.
 PATH_MAX = 4096
@@ -71,4 +69,3 @@ def wants_bytes(path: StrOrBytesPath) -> bool:
 
 def decode_like(name: bytes, like_bytes: bool) -> str | bytes:
     return name if like_bytes else os.fsdecode(name)
-

@@ -32,7 +32,7 @@ import functools
 import os
 import re
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Union
+from typing import TYPE_CHECKING
 
 from gpath._pathinfo import GlusterPathInfo
 from gpath.dir import read_listing
@@ -46,7 +46,7 @@ _SPECIAL = ("", ".", "..")
 _MAX_SYMLINKS = 40  # Linux's MAXSYMLINKS: where pathlib's descent ends with ELOOP
 
 # A directory's identity: (st_dev, st_ino), or None if it could not be found out.
-DirId = Union[tuple[int, int], None]
+DirId = tuple[int, int] | None
 
 # A match function: (string, start position) -> match or None.
 Matcher = Callable[[str, int], "re.Match[str] | None"]
@@ -217,7 +217,10 @@ class Selector:
     def scandir(self, path: str) -> list[tuple[str, str, GlusterPathInfo]]:
         """(name, path, info) for each entry of directory *path* (which ends in ``/``)."""
         vol, seed = self.vol, GlusterPathInfo._from_listing
-        return [(name, path + name, seed(vol, path + name, mode, raw)) for name, mode, raw in read_listing(vol, path)]
+        return [
+            (name, path + name, seed(vol, path + name, mode, raw))
+            for name, mode, raw in read_listing(vol, path)
+        ]
 
     def entries(self, path: str) -> list[tuple[str, str, GlusterPathInfo]]:
         """:meth:`scandir`, or nothing for a directory that is gone or may not be read."""
@@ -244,7 +247,9 @@ class Selector:
 
     # -- building selectors ----------------------------------------------------------------
 
-    def selector(self, parts: list[str]) -> Callable[[str, GlusterPathInfo | None, bool], Iterator[Found]]:
+    def selector(
+        self, parts: list[str]
+    ) -> Callable[[str, GlusterPathInfo | None, bool], Iterator[Found]]:
         """A function selecting matches of *parts* (reversed: the next part is last)."""
         if not parts:
             return self.select_exists
@@ -262,7 +267,9 @@ class Selector:
     ) -> Callable[[str, GlusterPathInfo | None, bool], Iterator[Found]]:
         select_next = self.selector(parts)
 
-        def select_special(path: str, info: GlusterPathInfo | None, exists: bool) -> Iterator[Found]:
+        def select_special(
+            path: str, info: GlusterPathInfo | None, exists: bool
+        ) -> Iterator[Found]:
             new = _add_slash(path) + part
             return select_next(new, info if part == "" else None, exists)
 
@@ -275,7 +282,9 @@ class Selector:
             part += "/" + parts.pop()
         select_next = self.selector(parts)
 
-        def select_literal(path: str, info: GlusterPathInfo | None, exists: bool) -> Iterator[Found]:
+        def select_literal(
+            path: str, info: GlusterPathInfo | None, exists: bool
+        ) -> Iterator[Found]:
             return select_next(_add_slash(path) + part, None, False)
 
         return select_literal
@@ -287,7 +296,9 @@ class Selector:
         dir_only = bool(parts)
         select_next = self.selector(parts) if dir_only else None
 
-        def select_wildcard(path: str, info: GlusterPathInfo | None, exists: bool) -> Iterator[Found]:
+        def select_wildcard(
+            path: str, info: GlusterPathInfo | None, exists: bool
+        ) -> Iterator[Found]:
             entries = self.entries(_add_slash(path))
             for name, entry_path, entry_info in entries:
                 if match is not None and match(name) is None:
@@ -320,7 +331,9 @@ class Selector:
         select_next = self.selector(parts)
         skip_start = folded and not follow  # the unfolded form never yields the start dir
 
-        def select_recursive(path: str, info: GlusterPathInfo | None, exists: bool) -> Iterator[Found]:
+        def select_recursive(
+            path: str, info: GlusterPathInfo | None, exists: bool
+        ) -> Iterator[Found]:
             path = _add_slash(path)
             match_pos = len(path)
             if not skip_start and (match is None or match(path, match_pos)):
@@ -382,7 +395,9 @@ class Selector:
             return None
         return st.st_dev, st.st_ino
 
-    def select_exists(self, path: str, info: GlusterPathInfo | None, exists: bool) -> Iterator[Found]:
+    def select_exists(
+        self, path: str, info: GlusterPathInfo | None, exists: bool
+    ) -> Iterator[Found]:
         if exists:
             yield path, info
             return

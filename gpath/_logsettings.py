@@ -17,24 +17,26 @@ from types import MappingProxyType
 
 from gpath.errors import oserror
 
-LEVELS: Mapping[str, int] = MappingProxyType({
-    # libgfapi's gf_loglevel_t (glusterfs/logging.h), without the GF_LOG_ prefix.
-    "NONE": 0,
-    "EMERG": 1,
-    "ALERT": 2,
-    "CRITICAL": 3,
-    "ERROR": 4,
-    "WARNING": 5,
-    "NOTICE": 6,
-    "INFO": 7,
-    "DEBUG": 8,
-    "TRACE": 9,
-    # The names syslog and Python's logging module use for the same levels.
-    "CRIT": 3,
-    "FATAL": 3,
-    "ERR": 4,
-    "WARN": 5,
-})
+LEVELS: Mapping[str, int] = MappingProxyType(
+    {
+        # libgfapi's gf_loglevel_t (glusterfs/logging.h), without the GF_LOG_ prefix.
+        "NONE": 0,
+        "EMERG": 1,
+        "ALERT": 2,
+        "CRITICAL": 3,
+        "ERROR": 4,
+        "WARNING": 5,
+        "NOTICE": 6,
+        "INFO": 7,
+        "DEBUG": 8,
+        "TRACE": 9,
+        # The names syslog and Python's logging module use for the same levels.
+        "CRIT": 3,
+        "FATAL": 3,
+        "ERR": 4,
+        "WARN": 5,
+    }
+)
 """Level names accepted (in any case) for ``log_level`` and ``$GPATH_LOG_LEVEL``."""
 
 FILE_ENV = "GPATH_LOG_FILE"

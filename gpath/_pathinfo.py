@@ -15,7 +15,7 @@ from __future__ import annotations
 import errno
 import os
 import stat as stat_module
-from typing import TYPE_CHECKING, Union
+from typing import TYPE_CHECKING
 
 from gpath import _volspec
 from gpath._stat import stat_from_raw
@@ -30,7 +30,7 @@ _new_object = object.__new__
 XATTR_TOLERATED = frozenset({errno.EPERM, errno.ENOTSUP, errno.ENODATA, errno.EINVAL, errno.EACCES})
 
 # A stat, the error of fetching it, not fetched yet (None), or a listing's raw struct stat.
-_Cached = Union[os.stat_result, OSError, ValueError, None, bytes]
+_Cached = os.stat_result | OSError | ValueError | None | bytes
 
 
 class GlusterPathInfo:

@@ -136,7 +136,9 @@ def rmtree(
     _rmtree_inner(vol, os.fspath(path), handle)
 
 
-def _rmtree_inner(vol: Volume, path: Any, handle: Callable[[Callable[..., Any], Any, BaseException], None]) -> None:
+def _rmtree_inner(
+    vol: Volume, path: Any, handle: Callable[[Callable[..., Any], Any, BaseException], None]
+) -> None:
     try:
         with vol.scandir(path) as entries:
             children = [(entry.path, entry.is_dir(follow_symlinks=False)) for entry in entries]
@@ -187,9 +189,15 @@ def copyfile(vol: Volume, src: StrOrBytesPath, dst: StrOrBytesPath) -> None:
     _copy_contents(vol, src, dst, vol.stat(src))
 
 
-def _copy_contents(vol: Volume, src: StrOrBytesPath, dst: StrOrBytesPath, st: os.stat_result) -> None:
+def _copy_contents(
+    vol: Volume, src: StrOrBytesPath, dst: StrOrBytesPath, st: os.stat_result
+) -> None:
     """copyfile() once *dst* is known not to be *src*; *st* is the stat of *src*."""
-    if stat_module.S_ISFIFO(st.st_mode) or stat_module.S_ISCHR(st.st_mode) or stat_module.S_ISBLK(st.st_mode):
+    if (
+        stat_module.S_ISFIFO(st.st_mode)
+        or stat_module.S_ISCHR(st.st_mode)
+        or stat_module.S_ISBLK(st.st_mode)
+    ):
         raise shutil.SpecialFileError(f"`{src!r}` is a special file")
     if stat_module.S_ISDIR(st.st_mode):
         raise oserror(errno.EISDIR, src)
@@ -265,7 +273,11 @@ def copytree(
                 _copy_contents(vol, srcname, dstname, st)
                 _set_times_and_mode(vol, dstname, st)
         except Error as err:
-            errors.extend(err.args[0] if err.args and isinstance(err.args[0], list) else [(srcname, dstname, str(err))])
+            errors.extend(
+                err.args[0]
+                if err.args and isinstance(err.args[0], list)
+                else [(srcname, dstname, str(err))]
+            )
         except OSError as why:
             errors.append((srcname, dstname, str(why)))
     try:
@@ -274,4 +286,3 @@ def copytree(
         errors.append((source, target, str(why)))
     if errors:
         raise Error(errors)
-

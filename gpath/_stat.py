@@ -5,7 +5,8 @@ from __future__ import annotations
 import errno
 import os
 import struct
-from typing import Any, Callable, Union
+from collections.abc import Callable
+from typing import Any
 
 from gpath._lowlevel import builtin, ffi, lib
 
@@ -26,7 +27,11 @@ def stat_from_buffer(buf: bytearray, overflow: int = 0) -> os.stat_result:
     fields = STAT_LAYOUT.unpack_from(buf)
     if overflow:  # a time beyond 1677-2262: the *_ns totals from the seconds and tv_nsec
         nsec = _NSEC.unpack_from(buf, STAT_LAYOUT.size)
-        fields = (*fields[:_ST_NS], *(fields[7 + i] * _NS + nsec[i] for i in range(3)), *fields[_ST_NS + 3:])
+        fields = (
+            *fields[:_ST_NS],
+            *(fields[7 + i] * _NS + nsec[i] for i in range(3)),
+            *fields[_ST_NS + 3 :],
+        )
     return os.stat_result(fields)
 
 
@@ -41,7 +46,7 @@ def stat_from_raw(raw: bytes) -> os.stat_result:
     return stat_result(ffi.from_buffer("struct stat *", raw))
 
 
-StatPath = Callable[[int, Union[str, bytes], int], Union[os.stat_result, int]]
+StatPath = Callable[[int, str | bytes, int], os.stat_result | int]
 
 
 def stat_path_fallback(mount_address: int, path: str | bytes, follow: int) -> os.stat_result | int:

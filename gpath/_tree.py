@@ -60,7 +60,9 @@ class Engine:
 
     def __init__(self, workers: int) -> None:
         self.workers = workers
-        self._pool = ThreadPoolExecutor(workers, thread_name_prefix="gpath-tree") if workers > 1 else None
+        self._pool = (
+            ThreadPoolExecutor(workers, thread_name_prefix="gpath-tree") if workers > 1 else None
+        )
         self._queue: deque[tuple[Callable[..., None], tuple[Any, ...]]] = deque()
         self._cond = threading.Condition()
         self._pending = 0
@@ -117,7 +119,7 @@ class Engine:
         if not items:
             return []
         size = max(1, min(_MAX_BATCH, -(-len(items) // (2 * self.workers))))
-        return [items[i:i + size] for i in range(0, len(items), size)]
+        return [items[i : i + size] for i in range(0, len(items), size)]
 
 
 class _Node:
@@ -506,4 +508,13 @@ class Copier:
         node.done()
 
 
-__all__ = ["DEFAULT_WORKERS", "Engine", "rmtree", "Copier", "VolFS", "LocalFS", "copy_metadata", "check_workers"]
+__all__ = [
+    "DEFAULT_WORKERS",
+    "Engine",
+    "rmtree",
+    "Copier",
+    "VolFS",
+    "LocalFS",
+    "copy_metadata",
+    "check_workers",
+]

@@ -183,6 +183,12 @@ def same_volume(a: Volume, b: Volume) -> bool:
 
 
 __all__ = [
-    "VolumeSpec", "address", "register", "serves", "spec_of", "volume_for", "ensure_mounted",
+    "VolumeSpec",
+    "address",
+    "register",
+    "serves",
+    "spec_of",
+    "volume_for",
+    "ensure_mounted",
     "same_volume",
 ]

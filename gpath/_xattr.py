@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import errno
 import os
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from typing_extensions import Buffer
 
@@ -52,7 +53,9 @@ def get(call: Callable[[bytes, Any, int], int], key: str | bytes, size: int, pat
 
 # Bookkeeping attributes of the bricks.  A path listing never shows them, but GlusterFS
 # 10.3's fd listing (flistxattr) does; they are hidden from both so the two agree.
-_INTERNAL_NAMES = frozenset({b"trusted.gfid", b"trusted.glusterfs.mdata", b"trusted.glusterfs.volume-id"})
+_INTERNAL_NAMES = frozenset(
+    {b"trusted.gfid", b"trusted.glusterfs.mdata", b"trusted.glusterfs.volume-id"}
+)
 _INTERNAL_PREFIXES = (b"trusted.gfid2path.",)
 
 

@@ -62,7 +62,9 @@ class XAttrs(MutableMapping[str, bytes]):
             raise ValueError("create and replace are mutually exclusive")
         flags = 1 if create else 2 if replace else 0
         try:
-            self._v().setxattr(self._path, name, bytes(memoryview(value)), flags, follow_symlinks=self._follow)
+            self._v().setxattr(
+                self._path, name, bytes(memoryview(value)), flags, follow_symlinks=self._follow
+            )
         except OSError as exc:
             if replace and exc.errno in _MISSING:
                 raise KeyError(name) from None

@@ -13,13 +13,13 @@ import posixpath
 import stat as stat_module
 import warnings
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any, Generic, TypeVar, Union, cast
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 import attrs
 
+from gpath._fspath import FS_ENCODING, FS_ERRORS
 from gpath._handle import CHandle
 from gpath._lowlevel import ffi, lib
-from gpath._fspath import FS_ENCODING, FS_ERRORS
 from gpath._stat import stat_from_raw, stat_result
 from gpath.errors import ClosedError, oserror, raise_oserror
 
@@ -47,7 +47,9 @@ class Dir:
     It is a context manager; ``close()`` is idempotent.
     """
 
-    def __init__(self, handle: CHandle, volume: Volume, path: Any, readdirplus: bool = False) -> None:
+    def __init__(
+        self, handle: CHandle, volume: Volume, path: Any, readdirplus: bool = False
+    ) -> None:
         self._handle = handle
         self._volume = volume
         self._path = path
@@ -100,7 +102,12 @@ class Dir:
         count = self._fill()
         entries, stats = self._entries, self._stats
         return [
-            (ffi.string(entries[i].d_name), entries[i].d_ino, entries[i].d_type, stat_result(stats + i))
+            (
+                ffi.string(entries[i].d_name),
+                entries[i].d_ino,
+                entries[i].d_type,
+                stat_result(stats + i),
+            )
             for i in range(count)
         ]
 
@@ -194,7 +201,9 @@ class DirEntry(Generic[AnyName]):
         self._stat: os.stat_result | None = None
 
     @classmethod
-    def _from_listing(cls, vol: Volume, base: AnyName, name: AnyName, mode: int, raw: bytes) -> DirEntry[AnyName]:
+    def _from_listing(
+        cls, vol: Volume, base: AnyName, name: AnyName, mode: int, raw: bytes
+    ) -> DirEntry[AnyName]:
         """An entry straight from a readdirplus batch (*raw*: the bytes of its struct stat)."""
         entry = cls.__new__(cls)
         entry._vol = vol
@@ -295,7 +304,9 @@ class ScandirIterator(Iterator[DirEntry[AnyName]], Generic[AnyName]):
                 raise StopIteration
             decode: Any = _identity if self._bytes else os.fsdecode
             make, vol, base = DirEntry._from_listing, self._volume, self._path
-            self._pending = [make(vol, base, decode(name), mode, raw) for name, mode, raw in reversed(batch)]
+            self._pending = [
+                make(vol, base, decode(name), mode, raw) for name, mode, raw in reversed(batch)
+            ]
         return self._pending.pop()
 
     def close(self) -> None:
@@ -319,7 +330,9 @@ def read_listing(volume: Volume, path: Any) -> list[tuple[str, int, bytes]]:
     result: list[tuple[str, int, bytes]] = []
     with volume.opendir(path) as directory:
         while (batch := directory._read_raw()) is not None:
-            result.extend((name.decode(FS_ENCODING, FS_ERRORS), mode, raw) for name, mode, raw in batch)
+            result.extend(
+                (name.decode(FS_ENCODING, FS_ERRORS), mode, raw) for name, mode, raw in batch
+            )
     return result
 
 
@@ -327,4 +340,4 @@ def _identity(name: bytes) -> bytes:
     return name
 
 
-DirEntryAny = Union[DirEntry[str], DirEntry[bytes]]
+DirEntryAny = DirEntry[str] | DirEntry[bytes]

@@ -17,8 +17,8 @@ import stat
 import threading
 import time
 import warnings
-from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any, Callable
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
 
 from typing_extensions import Buffer
 
@@ -172,8 +172,16 @@ class File(io.RawIOBase):
         else:
             parsed = parse_mode(mode)
             readable, writable, append = parsed.readable, parsed.writable, parsed.append
-        self._setup(raw.volume, raw.handle, raw.flags, raw.path if path is None else path, mode,
-                    readable, writable, append)
+        self._setup(
+            raw.volume,
+            raw.handle,
+            raw.flags,
+            raw.path if path is None else path,
+            mode,
+            readable,
+            writable,
+            append,
+        )
         self._volume._adopt(raw, self)
         # Byte-range locks belong to a lock owner.  libgfapi's default owner is shared by
         # every glfd of the process (and the owner last used by a thread sticks to it), so
@@ -194,8 +202,16 @@ class File(io.RawIOBase):
         ``VolumeNotMounted`` if unmounting has begun, and the caller then closes the glfd.
         """
         self = cls.__new__(cls)
-        self._setup(volume, handle, parsed.flags, path, mode,
-                    parsed.readable, parsed.writable, parsed.append)
+        self._setup(
+            volume,
+            handle,
+            parsed.flags,
+            path,
+            mode,
+            parsed.readable,
+            parsed.writable,
+            parsed.append,
+        )
         self._lock_owner = owner
         volume._register(self)
         if parsed.append:
@@ -203,8 +219,15 @@ class File(io.RawIOBase):
         return self
 
     def _setup(
-        self, volume: Volume, handle: CHandle, flags: int, path: Any, mode: str | None,
-        readable: bool, writable: bool, append: bool,
+        self,
+        volume: Volume,
+        handle: CHandle,
+        flags: int,
+        path: Any,
+        mode: str | None,
+        readable: bool,
+        writable: bool,
+        append: bool,
     ) -> None:
         self._handle = handle
         # The glfd's address for read_bytes(); valid while self._handle.ptr is set.
@@ -340,7 +363,10 @@ class File(io.RawIOBase):
             raise oserror(err or errno.EIO, self._path)
 
     def _forget_in_child(self) -> None:
-        """After fork, in the child: closed, without a C call (see volume._forget_mounts_in_child)."""
+        """After fork, in the child: closed, without a C call.
+
+        See volume._forget_mounts_in_child.
+        """
         self._lock = threading.Lock()  # a thread of the parent may have held it at the fork
         self._handle.forget()
 
@@ -466,9 +492,7 @@ class File(io.RawIOBase):
             cbuf = ffi.from_buffer(buf)
             while limit < 0 or collected < limit:
                 want = len(buf) if limit < 0 else min(len(buf), limit - collected)
-                got = self._check_ok(
-                    self._call(lib.glfs_pread, cbuf, want, position, 0, ffi.NULL)
-                )
+                got = self._check_ok(self._call(lib.glfs_pread, cbuf, want, position, 0, ffi.NULL))
                 if got == 0:
                     break
                 newline = buf.find(b"\n", 0, got)
@@ -681,7 +705,9 @@ class File(io.RawIOBase):
         self._check_open()
         self._check_ok(self._call(lib.glfs_fchown, to_id(uid, "uid"), to_id(gid, "gid")))
 
-    def futime(self, times: tuple[float, float] | None = None, *, ns: tuple[int, int] | None = None) -> None:
+    def futime(
+        self, times: tuple[float, float] | None = None, *, ns: tuple[int, int] | None = None
+    ) -> None:
         """Set access and modification times like ``os.utime`` on this open file."""
         self._check_open()
         self._check_ok(self._call(lib.glfs_futimens, _timespecs(to_timespec_pair(times, ns))))
@@ -694,7 +720,7 @@ class File(io.RawIOBase):
         _check_offset(length, "length")
         self._check_ok(self._call(lib.glfs_fallocate, mode, offset, length))
 
-    def discard(self, offset: int, len: int) -> None:  # noqa: A002 - the spec's name
+    def discard(self, offset: int, len: int) -> None:  # shadows len(): the spec's name
         """Punch a hole: release the storage of a byte range (it then reads as zeros).
 
         *len* is the number of bytes from *offset* (the argument keeps the spec's name).
@@ -733,19 +759,27 @@ class File(io.RawIOBase):
     def fgetxattr(self, key: str | bytes, size: int = 0) -> bytes:
         """Return the value of extended attribute *key* as bytes (probing its size if 0)."""
         self._check_open()
-        return _xattr.get(lambda name, buf, n: self._call(lib.glfs_fgetxattr, name, buf, n),
-                          key, size, self._path)
+        return _xattr.get(
+            lambda name, buf, n: self._call(lib.glfs_fgetxattr, name, buf, n), key, size, self._path
+        )
 
     def flistxattr(self, size: int = 0) -> list[str]:
         """Return the sorted names of the file's extended attributes."""
         self._check_open()
-        return _xattr.listing(lambda buf, n: self._call(lib.glfs_flistxattr, buf, n), size, self._path)
+        return _xattr.listing(
+            lambda buf, n: self._call(lib.glfs_flistxattr, buf, n), size, self._path
+        )
 
     def fsetxattr(self, key: str | bytes, value: Buffer | str, flags: int = 0) -> None:
         """Set extended attribute *key* (flags: 0 any, 1 create only, 2 replace only)."""
         self._check_open()
-        _xattr.set_(lambda name, val, n, fl: self._call(lib.glfs_fsetxattr, name, val, n, fl),
-                    key, value, flags, self._path)
+        _xattr.set_(
+            lambda name, val, n, fl: self._call(lib.glfs_fsetxattr, name, val, n, fl),
+            key,
+            value,
+            flags,
+            self._path,
+        )
 
     def fremovexattr(self, key: str | bytes) -> None:
         """Remove extended attribute *key*."""
@@ -850,13 +884,13 @@ def _timespecs(pair: tuple[tuple[int, int], tuple[int, int]] | None) -> Any:
         seconds, nanos = divmod(time.time_ns(), 1_000_000_000)
         pair = ((seconds, nanos), (seconds, nanos))
     times = ffi.new("struct timespec[2]")
-    for slot, (seconds, nanos) in zip(times, pair):
+    for slot, (seconds, nanos) in zip(times, pair, strict=False):
         slot.tv_sec, slot.tv_nsec = seconds, nanos
     return times
 
 
 # io.text_encoding() exists from Python 3.10, typeshed declares it from 3.11 only.
-_text_encoding: Callable[[str | None], str] = getattr(io, "text_encoding")
+_text_encoding: Callable[[str | None], str] = getattr(io, "text_encoding")  # noqa: B009
 
 
 def wrap(

@@ -23,14 +23,24 @@ import stat as stat_module
 import sys
 import urllib.parse
 import warnings
-from types import ModuleType
 from collections.abc import Callable, Iterator, Sequence
+from types import ModuleType
 from typing import (
-    IO, TYPE_CHECKING, Any, BinaryIO, ClassVar, Literal, NamedTuple, TypeVar, Union, overload,
+    IO,
+    TYPE_CHECKING,
+    Any,
+    BinaryIO,
+    ClassVar,
+    Literal,
+    NamedTuple,
+    TypeAlias,
+    TypeVar,
+    Union,
+    overload,
 )
 
 import attrs
-from typing_extensions import Buffer, Self, TypeAlias
+from typing_extensions import Buffer, Self
 
 from gpath import _glob, _tree, _volspec
 from gpath._pathinfo import GlusterPathInfo
@@ -67,7 +77,7 @@ OpenTextModeUpdating: TypeAlias = Literal[
 ]  # fmt: skip
 OpenTextModeWriting: TypeAlias = Literal["w", "wt", "tw", "a", "at", "ta", "x", "xt", "tx"]
 OpenTextModeReading: TypeAlias = Literal["r", "rt", "tr"]
-OpenTextMode: TypeAlias = Union[OpenTextModeUpdating, OpenTextModeWriting, OpenTextModeReading]
+OpenTextMode: TypeAlias = OpenTextModeUpdating | OpenTextModeWriting | OpenTextModeReading
 OpenBinaryModeUpdating: TypeAlias = Literal[
     "rb+", "r+b", "+rb", "br+", "b+r", "+br",
     "wb+", "w+b", "+wb", "bw+", "b+w", "+bw",
@@ -76,7 +86,7 @@ OpenBinaryModeUpdating: TypeAlias = Literal[
 ]  # fmt: skip
 OpenBinaryModeWriting: TypeAlias = Literal["wb", "bw", "ab", "ba", "xb", "bx"]
 OpenBinaryModeReading: TypeAlias = Literal["rb", "br"]
-OpenBinaryMode: TypeAlias = Union[OpenBinaryModeUpdating, OpenBinaryModeReading, OpenBinaryModeWriting]
+OpenBinaryMode: TypeAlias = OpenBinaryModeUpdating | OpenBinaryModeReading | OpenBinaryModeWriting
 
 InVolumePath: TypeAlias = Union["GlusterPath", str]
 """A path on the same volume: a GlusterPath, or a str read from the volume's root."""
@@ -156,7 +166,9 @@ class GlusterPath:
         from gpath.volume import Volume
 
         if not isinstance(volume, Volume):
-            raise TypeError(f"GlusterPath() needs a gpath.Volume first, not {type(volume).__name__}")
+            raise TypeError(
+                f"GlusterPath() needs a gpath.Volume first, not {type(volume).__name__}"
+            )
         object.__setattr__(self, "_volume", volume)
         object.__setattr__(self, "_path", _normalize(*pathsegments))
         object.__setattr__(self, "_info", None)
@@ -179,7 +191,8 @@ class GlusterPath:
         super().__init_subclass__(**kwargs)
         # GlusterPath's own paths keep the direct classmethod: no cost where nothing changes.
         if "_from_volume" not in cls.__dict__:
-            setattr(cls, "_from_volume", _SubclassFromVolume())
+            # setattr: mypy rejects assigning to a method.
+            setattr(cls, "_from_volume", _SubclassFromVolume())  # noqa: B010
 
     def _derive(self, volume: Volume, path: str, info: GlusterPathInfo | None = None) -> Self:
         """A subclass's derived path *path* (on this path's volume) from :meth:`with_segments`,
@@ -215,7 +228,8 @@ class GlusterPath:
         With *volume*, the path is placed on it (its name, transport, port and one of its
         servers must match the URI's).  Otherwise the path goes on this process's mounted
         Volume for that volume, or else on the one Volume gpath keeps per address, which
-        mounts itself (within its ``timeout``) on first use.  Also accepted: ``gluster+tcp://``, ``gluster+rdma://`` and
+        mounts itself (within its ``timeout``) on first use.  Also accepted:
+        ``gluster+tcp://``, ``gluster+rdma://`` and
         ``gluster+unix:///VOLUME/path?socket=/path/to/glusterd.socket``.  Percent escapes
         in the path are decoded.
 
@@ -250,7 +264,7 @@ class GlusterPath:
                 end = host.find("]")
                 if end < 0:
                     raise ValueError(f"bad host in URI: {uri!r}")
-                host, port_text = host[1:end], host[end + 1:].lstrip(":")
+                host, port_text = host[1:end], host[end + 1 :].lstrip(":")
             else:
                 host, _, port_text = host.partition(":")
             if port_text:
@@ -512,7 +526,9 @@ class GlusterPath:
         )
         return False
 
-    def _other_pure(self, other: GlusterPath | str | os.PathLike[str]) -> pathlib.PurePosixPath | None:
+    def _other_pure(
+        self, other: GlusterPath | str | os.PathLike[str]
+    ) -> pathlib.PurePosixPath | None:
         """*other* as a PurePosixPath; None for a GlusterPath on another volume."""
         if isinstance(other, GlusterPath):
             if not _volspec.same_volume(self._volume, other._volume):
@@ -520,7 +536,9 @@ class GlusterPath:
             return pathlib.PurePosixPath(other._path)
         return pathlib.PurePosixPath(other)
 
-    def relative_to(self, other: GlusterPath | str | os.PathLike[str], *, walk_up: bool = False) -> pathlib.PurePosixPath:
+    def relative_to(
+        self, other: GlusterPath | str | os.PathLike[str], *, walk_up: bool = False
+    ) -> pathlib.PurePosixPath:
         """The relative ``PurePosixPath`` from *other* to this path.
 
         *other* is a GlusterPath on the same volume or an in-volume path.  With *walk_up*,
@@ -533,7 +551,7 @@ class GlusterPath:
             raise ValueError(f"{str(self)!r} and {str(other)!r} are on different volumes")
         ancestors = me.parents
         step = 0
-        for step, candidate in enumerate([base, *base.parents]):
+        for step, candidate in enumerate([base, *base.parents]):  # noqa: B007 - read after the loop
             if candidate == me or candidate in ancestors:
                 break
             if not walk_up:
@@ -542,7 +560,7 @@ class GlusterPath:
                 raise ValueError(f"'..' segment in {str(base)!r} cannot be walked")
         else:
             raise ValueError(f"{self._path!r} and {str(base)!r} have different anchors")
-        parts = [".."] * step + list(me.parts[len(candidate.parts):])
+        parts = [".."] * step + list(me.parts[len(candidate.parts) :])
         return pathlib.PurePosixPath(*parts)
 
     def is_relative_to(self, other: GlusterPath | str | os.PathLike[str]) -> bool:
@@ -553,7 +571,9 @@ class GlusterPath:
         me = self._pure()
         return base == me or base in me.parents
 
-    def match(self, path_pattern: str | os.PathLike[str], *, case_sensitive: bool | None = None) -> bool:
+    def match(
+        self, path_pattern: str | os.PathLike[str], *, case_sensitive: bool | None = None
+    ) -> bool:
         """Match a glob pattern from the right (an absolute pattern matches the whole path).
 
         ``**`` is not recursive here (use :meth:`full_match`).
@@ -569,7 +589,7 @@ class GlusterPath:
             return False
         if len(path_parts) > len(pattern_parts) and pattern.anchor:
             return False
-        for part, pat in zip(path_parts, pattern_parts):
+        for part, pat in zip(path_parts, pattern_parts, strict=False):
             if pat == "/":
                 if part != "/":
                     return False
@@ -577,7 +597,9 @@ class GlusterPath:
                 return False
         return True
 
-    def full_match(self, pattern: str | os.PathLike[str], *, case_sensitive: bool | None = None) -> bool:
+    def full_match(
+        self, pattern: str | os.PathLike[str], *, case_sensitive: bool | None = None
+    ) -> bool:
         """Match the whole in-volume path against a glob pattern (``**`` spans segments).
 
         A relative pattern never matches (paths are absolute) unless it starts with ``**``.
@@ -692,7 +714,9 @@ class GlusterPath:
         try:
             return pwd.getpwuid(uid).pw_name
         except KeyError:
-            raise UnsupportedOperation(f"uid {uid} of {self._path!r} has no local user name") from None
+            raise UnsupportedOperation(
+                f"uid {uid} of {self._path!r} has no local user name"
+            ) from None
 
     def group(self, *, follow_symlinks: bool = True) -> str:
         """The group name, from the file's gid through the *local* group database.
@@ -705,7 +729,9 @@ class GlusterPath:
         try:
             return grp.getgrgid(gid).gr_name
         except KeyError:
-            raise UnsupportedOperation(f"gid {gid} of {self._path!r} has no local group name") from None
+            raise UnsupportedOperation(
+                f"gid {gid} of {self._path!r} has no local group name"
+            ) from None
 
     def statvfs(self) -> os.statvfs_result:
         """``os.statvfs_result`` of the volume."""
@@ -810,7 +836,12 @@ class GlusterPath:
     ) -> io.TextIOWrapper: ...
     @overload
     def open(  # type: ignore[overload-overlap]  # File is a RawIOBase, not a typing.BinaryIO
-        self, mode: OpenBinaryMode, buffering: Literal[0], encoding: None = None, errors: None = None, newline: None = None
+        self,
+        mode: OpenBinaryMode,
+        buffering: Literal[0],
+        encoding: None = None,
+        errors: None = None,
+        newline: None = None,
     ) -> File: ...
     @overload
     def open(
@@ -841,11 +872,21 @@ class GlusterPath:
     ) -> io.BufferedReader: ...
     @overload
     def open(
-        self, mode: OpenBinaryMode, buffering: int = -1, encoding: None = None, errors: None = None, newline: None = None
+        self,
+        mode: OpenBinaryMode,
+        buffering: int = -1,
+        encoding: None = None,
+        errors: None = None,
+        newline: None = None,
     ) -> BinaryIO: ...
     @overload
     def open(
-        self, mode: str, buffering: int = -1, encoding: str | None = None, errors: str | None = None, newline: str | None = None
+        self,
+        mode: str,
+        buffering: int = -1,
+        encoding: str | None = None,
+        errors: str | None = None,
+        newline: str | None = None,
     ) -> IO[Any]: ...
 
     def open(
@@ -871,7 +912,9 @@ class GlusterPath:
         with self._vol().fopen(self._path, "rb") as f:
             return f.read()
 
-    def read_text(self, encoding: str | None = None, errors: str | None = None, newline: str | None = None) -> str:
+    def read_text(
+        self, encoding: str | None = None, errors: str | None = None, newline: str | None = None
+    ) -> str:
         """The whole file decoded as text (universal newlines unless *newline* says otherwise)."""
         if sys.version_info >= (3, 11):
             encoding = io.text_encoding(encoding)
@@ -885,7 +928,11 @@ class GlusterPath:
             return f.write(view)
 
     def write_text(
-        self, data: str, encoding: str | None = None, errors: str | None = None, newline: str | None = None
+        self,
+        data: str,
+        encoding: str | None = None,
+        errors: str | None = None,
+        newline: str | None = None,
     ) -> int:
         """Replace the file's content with the text *data*; return the number of characters."""
         if sys.version_info >= (3, 11):
@@ -921,7 +968,9 @@ class GlusterPath:
     def _child(self, name: str, mode: int, raw: bytes) -> Self:
         """The path of a listing entry, its info seeded from the entry (see read_listing)."""
         path = self._path + name if self._path == "/" else self._path + "/" + name
-        return self._from_volume(self._volume, path, GlusterPathInfo._from_listing(self._volume, path, mode, raw))
+        return self._from_volume(
+            self._volume, path, GlusterPathInfo._from_listing(self._volume, path, mode, raw)
+        )
 
     def iterdir(self) -> Iterator[Self]:
         """The directory's entries (not ``.``/``..``), in any order, each with a seeded
@@ -940,7 +989,11 @@ class GlusterPath:
             yield make(volume, path, seed(volume, path, mode, raw))
 
     def glob(
-        self, pattern: str | os.PathLike[str], *, case_sensitive: bool | None = None, recurse_symlinks: bool = False
+        self,
+        pattern: str | os.PathLike[str],
+        *,
+        case_sensitive: bool | None = None,
+        recurse_symlinks: bool = False,
     ) -> Iterator[Self]:
         """Paths below this directory matching the relative *pattern* (pathlib 3.13+ rules).
 
@@ -955,13 +1008,23 @@ class GlusterPath:
         return (self._from_volume(self._volume, path, info) for path, info in results)
 
     def rglob(
-        self, pattern: str | os.PathLike[str], *, case_sensitive: bool | None = None, recurse_symlinks: bool = False
+        self,
+        pattern: str | os.PathLike[str],
+        *,
+        case_sensitive: bool | None = None,
+        recurse_symlinks: bool = False,
     ) -> Iterator[Self]:
         """:meth:`glob` with ``**/`` in front of *pattern*."""
         raw = os.fspath(pattern)
         if not isinstance(raw, str):
-            raise TypeError(f"pattern must be str or os.PathLike[str], not {type(pattern).__name__}")
-        return self.glob(posixpath.join("**", raw), case_sensitive=case_sensitive, recurse_symlinks=recurse_symlinks)
+            raise TypeError(
+                f"pattern must be str or os.PathLike[str], not {type(pattern).__name__}"
+            )
+        return self.glob(
+            posixpath.join("**", raw),
+            case_sensitive=case_sensitive,
+            recurse_symlinks=recurse_symlinks,
+        )
 
     def walk(
         self,
@@ -1130,15 +1193,22 @@ class GlusterPath:
     def _same_volume_target(self, target: InVolumePath, what: str) -> GlusterPath:
         other = self._coerce(target)
         if not _volspec.same_volume(self._volume, other._volume):
-            raise OSError(errno.EXDEV, f"{what} across volumes: {os.strerror(errno.EXDEV)}", self._path, None, other._path)
+            raise OSError(
+                errno.EXDEV,
+                f"{what} across volumes: {os.strerror(errno.EXDEV)}",
+                self._path,
+                None,
+                other._path,
+            )
         return other
 
     def rename(self, target: InVolumePath) -> GlusterPath:
         """Rename to *target* (same volume) and return the new path.
 
         POSIX ``rename(2)`` semantics, like ``os.rename``: an existing file *target* is
-        replaced, and so is an empty directory when this is a directory.  A str *target* is an in-volume path, read from the volume root (like pathlib reads
-        relative targets from the current directory); prefer ``p.with_name(...)``.
+        replaced, and so is an empty directory when this is a directory.  A str *target* is
+        an in-volume path, read from the volume root (like pathlib reads relative targets
+        from the current directory); prefer ``p.with_name(...)``.
         """
         other = self._same_volume_target(target, "rename")
         self._vol().replace(self._path, other._path)  # POSIX rename(2), as os.rename
@@ -1150,7 +1220,9 @@ class GlusterPath:
         self._vol().replace(self._path, other._path)
         return other.joinpath()
 
-    def symlink_to(self, target: GlusterPath | str | os.PathLike[str], target_is_directory: bool = False) -> None:
+    def symlink_to(
+        self, target: GlusterPath | str | os.PathLike[str], target_is_directory: bool = False
+    ) -> None:
         """Make this path a symlink to *target* (stored as given; a GlusterPath as its
         in-volume path).  *target_is_directory* is ignored, as on POSIX."""
         if isinstance(target, GlusterPath):
@@ -1357,14 +1429,20 @@ class GlusterPath:
                 other, follow_symlinks=False, preserve_metadata=True, max_workers=max_workers
             )
         else:
-            moved = self.copy(target, follow_symlinks=False, preserve_metadata=True, max_workers=max_workers)
+            moved = self.copy(
+                target, follow_symlinks=False, preserve_metadata=True, max_workers=max_workers
+            )
         self._delete()
         return moved
 
     @overload
-    def move_into(self, target_dir: InVolumePath, *, max_workers: int | None = None) -> GlusterPath: ...
+    def move_into(
+        self, target_dir: InVolumePath, *, max_workers: int | None = None
+    ) -> GlusterPath: ...
     @overload
-    def move_into(self, target_dir: os.PathLike[str], *, max_workers: int | None = None) -> pathlib.Path: ...
+    def move_into(
+        self, target_dir: os.PathLike[str], *, max_workers: int | None = None
+    ) -> pathlib.Path: ...
 
     def move_into(
         self, target_dir: InVolumePath | os.PathLike[str], *, max_workers: int | None = None
@@ -1478,4 +1556,6 @@ def _ensure_different_files(source: GlusterPath, target: GlusterPath) -> None:
     except (OSError, ValueError):
         return
     if a.st_ino == b.st_ino and a.st_dev == b.st_dev:
-        raise OSError(errno.EINVAL, "Source and target are the same file", source.path, None, target.path)
+        raise OSError(
+            errno.EINVAL, "Source and target are the same file", source.path, None, target.path
+        )

@@ -36,12 +36,12 @@ from typing import IO, TYPE_CHECKING, Any, AnyStr, Literal, NoReturn, overload
 from typing_extensions import Buffer, Self
 
 from gpath import _logsettings, _shutil, _volspec, _xattr
-from gpath._fspath import StrOrBytesPath, decode_like, encode, encode_name, wants_bytes
+from gpath._fspath import StrOrBytesPath, decode_like, encode, wants_bytes
 from gpath._handle import CHandle, MountHandle
 from gpath._lowlevel import ffi, lib, require_symbol
 from gpath._modes import parse_mode
 from gpath._stat import stat_path, statvfs_result, to_id, to_timespec_pair
-from gpath.dir import Dir, DirEntry, ScandirIterator
+from gpath.dir import Dir, ScandirIterator
 from gpath.errors import (
     ABSENT_ERRNOS,
     InvalidArgumentError,
@@ -67,6 +67,7 @@ _KNOWN_OPEN_FLAGS = functools.reduce(
 _LOG_TAIL_LINES = 12
 DEFAULT_MOUNT_TIMEOUT = 30.0
 """Seconds a Volume waits for its mount unless told otherwise (a healthy one takes ~10 ms)."""
+
 
 class _Unset(enum.Enum):
     """The type of a "not given" default, where ``None`` has a meaning of its own."""
@@ -176,7 +177,9 @@ class _Mount:
                 if wait:
                     if lib.glfs_fini(fs_ptr) != 0 and first_error is None:
                         err = ffi.errno or errno.EIO
-                        first_error = LibgfapiException(err, f"glfs_fini failed: {os.strerror(err)}")
+                        first_error = LibgfapiException(
+                            err, f"glfs_fini failed: {os.strerror(err)}"
+                        )
                 else:
                     _fini_in_background(fs_ptr)
             if first_error is not None:
@@ -348,7 +351,9 @@ class Volume:
         log_file, log_level = _check_logging(log_file, log_level)
         options: dict[tuple[str, str], str] = {}
         for key, value in (xlator_options or {}).items():
-            if not (isinstance(key, tuple) and len(key) == 2 and all(isinstance(k, str) for k in key)):
+            if not (
+                isinstance(key, tuple) and len(key) == 2 and all(isinstance(k, str) for k in key)
+            ):
                 raise TypeError("xlator_options keys must be (xlator, option) tuples of str")
             if not isinstance(value, str):
                 raise TypeError("xlator_options values must be str")
@@ -401,7 +406,9 @@ class Volume:
             fs = lib.glfs_new(self.volname.encode())
             if fs == ffi.NULL:
                 err = ffi.errno or errno.ENOMEM
-                raise LibgfapiException(err, f"glfs_new({self.volname!r}) failed: {os.strerror(err)}")
+                raise LibgfapiException(
+                    err, f"glfs_new({self.volname!r}) failed: {os.strerror(err)}"
+                )
             capture = _LogCapture(self.log_file, self.log_level)
             try:
                 self._configure(fs, capture.path, capture.level)
@@ -490,7 +497,9 @@ class Volume:
         except LibgfapiException:
             raise
         except OSError as exc:
-            raise LibgfapiException(exc.errno, f"unmount: closing an open file failed: {exc}") from exc
+            raise LibgfapiException(
+                exc.errno, f"unmount: closing an open file failed: {exc}"
+            ) from exc
 
     def __enter__(self) -> Self:
         self.mount()
@@ -605,7 +614,9 @@ class Volume:
         if mount is not None:
             mount.children.replace(child, None)
 
-    def _open_child(self, func: Callable[[Any], Any], path: Any, adopt: Callable[[Any], Any]) -> Any:
+    def _open_child(
+        self, func: Callable[[Any], Any], path: Any, adopt: Callable[[Any], Any]
+    ) -> Any:
         """Open something: ``adopt(func(glfs_t))`` under one hold of the mount.
 
         ``func`` returns a new C handle (NULL on failure, raised as OSError) and ``adopt``
@@ -689,8 +700,24 @@ class Volume:
     def open_file(
         self,
         path: StrOrBytesPath,
-        mode: Literal["r", "w", "a", "x", "r+", "w+", "a+", "x+", "rt", "wt", "at", "xt",
-                      "r+t", "w+t", "a+t", "x+t"] = "r",
+        mode: Literal[
+            "r",
+            "w",
+            "a",
+            "x",
+            "r+",
+            "w+",
+            "a+",
+            "x+",
+            "rt",
+            "wt",
+            "at",
+            "xt",
+            "r+t",
+            "w+t",
+            "a+t",
+            "x+t",
+        ] = "r",
         buffering: int = -1,
         encoding: str | None = None,
         errors: str | None = None,
@@ -794,9 +821,13 @@ class Volume:
         return names
 
     @overload
-    def listdir_with_stat(self, path: str | os.PathLike[str] = ...) -> list[tuple[str, os.stat_result]]: ...
+    def listdir_with_stat(
+        self, path: str | os.PathLike[str] = ...
+    ) -> list[tuple[str, os.stat_result]]: ...
     @overload
-    def listdir_with_stat(self, path: bytes | os.PathLike[bytes]) -> list[tuple[bytes, os.stat_result]]: ...
+    def listdir_with_stat(
+        self, path: bytes | os.PathLike[bytes]
+    ) -> list[tuple[bytes, os.stat_result]]: ...
 
     def listdir_with_stat(self, path: StrOrBytesPath = ".") -> list[tuple[Any, os.stat_result]]:
         """Return ``(name, lstat)`` for each entry of directory *path*, in any order."""
@@ -829,7 +860,9 @@ class Volume:
         mount = self._mount
         if mount is None:
             raise self._not_mounted_error()
-        result = stat_path(mount.handle.c_address, path if path.__class__ is str else encode(path), follow)
+        result = stat_path(
+            mount.handle.c_address, path if path.__class__ is str else encode(path), follow
+        )
         if isinstance(result, int):
             _raise_gp_error(self, result, path)
         if not result.st_mode:  # no file type: libgfapi did not look the root up
@@ -1025,7 +1058,9 @@ class Volume:
         """
         _shutil.makedirs(self, path, mode, exist_ok)
 
-    def mknod(self, path: StrOrBytesPath, mode: int = 0o600 | stat_module.S_IFREG, dev: int = 0) -> None:
+    def mknod(
+        self, path: StrOrBytesPath, mode: int = 0o600 | stat_module.S_IFREG, dev: int = 0
+    ) -> None:
         """Create a file system node (file, FIFO, device) like ``os.mknod``: the permission
         bits of *mode* less the process umask."""
         self._create_call(lib.glfs_mknod, path, mode, dev)
@@ -1079,7 +1114,9 @@ class Volume:
         if self._call(lib.glfs_rename, csrc, cdst) != 0:
             raise_oserror(src, dst)
 
-    def _check_rename_types(self, src_st: Any, dst_st: Any, csrc: bytes, cdst: bytes, paths: tuple[Any, Any]) -> None:
+    def _check_rename_types(
+        self, src_st: Any, dst_st: Any, csrc: bytes, cdst: bytes, paths: tuple[Any, Any]
+    ) -> None:
         """rename(2)'s answers where libgfapi's differ, for an existing *dst*, in its order.
 
         The kernel refuses a source above the target (EINVAL) and a target above the
@@ -1112,7 +1149,9 @@ class Volume:
             current = parent
         return False
 
-    def _check_new_parent(self, cnew: bytes, csrc: bytes, paths: tuple[Any, Any], whole_src: bool) -> None:
+    def _check_new_parent(
+        self, cnew: bytes, csrc: bytes, paths: tuple[Any, Any], whole_src: bool
+    ) -> None:
         """Fail like the kernel if the directory that should receive *cnew* is not one.
 
         libgfapi 10.3's ``glfs_rename``/``glfs_link`` go on when the new name's parent does
@@ -1240,7 +1279,9 @@ class Volume:
 
     # -- extended attributes -----------------------------------------------------------------------
 
-    def getxattr(self, path: StrOrBytesPath, key: str | bytes, size: int = 0, *, follow_symlinks: bool = True) -> bytes:
+    def getxattr(
+        self, path: StrOrBytesPath, key: str | bytes, size: int = 0, *, follow_symlinks: bool = True
+    ) -> bytes:
         """The value of extended attribute *key* of *path*, as bytes.
 
         With *size* 0 the value's size is asked first; a non-zero *size* is used as the
@@ -1248,9 +1289,13 @@ class Volume:
         """
         cpath = encode(path)
         func = lib.glfs_getxattr if follow_symlinks else lib.glfs_lgetxattr
-        return _xattr.get(lambda name, buf, n: self._call(func, cpath, name, buf, n), key, size, path)
+        return _xattr.get(
+            lambda name, buf, n: self._call(func, cpath, name, buf, n), key, size, path
+        )
 
-    def listxattr(self, path: StrOrBytesPath, size: int = 0, *, follow_symlinks: bool = True) -> list[str]:
+    def listxattr(
+        self, path: StrOrBytesPath, size: int = 0, *, follow_symlinks: bool = True
+    ) -> list[str]:
         """The sorted names of *path*'s extended attributes."""
         cpath = encode(path)
         func = lib.glfs_listxattr if follow_symlinks else lib.glfs_llistxattr
@@ -1272,9 +1317,17 @@ class Volume:
         """
         cpath = encode(path)
         func = lib.glfs_setxattr if follow_symlinks else lib.glfs_lsetxattr
-        _xattr.set_(lambda name, val, n, fl: self._call(func, cpath, name, val, n, fl), key, value, flags, path)
+        _xattr.set_(
+            lambda name, val, n, fl: self._call(func, cpath, name, val, n, fl),
+            key,
+            value,
+            flags,
+            path,
+        )
 
-    def removexattr(self, path: StrOrBytesPath, key: str | bytes, *, follow_symlinks: bool = True) -> None:
+    def removexattr(
+        self, path: StrOrBytesPath, key: str | bytes, *, follow_symlinks: bool = True
+    ) -> None:
         """Remove extended attribute *key* from *path*."""
         func = lib.glfs_removexattr if follow_symlinks else lib.glfs_lremovexattr
         self._path_call(func, path, _xattr.encode_key(key))
@@ -1430,7 +1483,13 @@ def _open_glfd(
 
 
 def _open_failed(
-    fs: Any, cpath: bytes, flags: int, mode: int, owner: bytes, path: Any, state: Any,
+    fs: Any,
+    cpath: bytes,
+    flags: int,
+    mode: int,
+    owner: bytes,
+    path: Any,
+    state: Any,
     options: int,
 ) -> Any:
     """After ``gp_open`` returned NULL: raise its error, or follow a dangling symlink.
@@ -1463,7 +1522,11 @@ def _open_failed(
             if size >= 0:
                 target = ffi.unpack(buf, size)
                 # Absolute targets resolve inside the volume, as libgfapi resolves them.
-                cpath = target if target.startswith(b"/") else posixpath.join(posixpath.dirname(cpath), target)
+                cpath = (
+                    target
+                    if target.startswith(b"/")
+                    else posixpath.join(posixpath.dirname(cpath), target)
+                )
         ptr = lib.gp_open(fs, cpath, flags, mode, owner, len(owner), state, options)
         if ptr != ffi.NULL:
             return ptr
@@ -1491,7 +1554,10 @@ def _log_arg(log_file: str | None) -> Any:
 
 
 def _prepare_logging(
-    fs: Any, volname: str, log_file: str | None, log_level: int,
+    fs: Any,
+    volname: str,
+    log_file: str | None,
+    log_level: int,
     xlator_options: Mapping[tuple[str, str], str],
 ) -> None:
     """Before ``glfs_set_logging`` at mount: recheck the log directory, and give the
@@ -1547,7 +1613,9 @@ _REFUSAL_GRACE = 2.0
 _INIT_POLL = 0.1
 
 
-def _init(fs: Any, timeout: float | None, capture: _LogCapture) -> tuple[int | None, int, str | None]:
+def _init(
+    fs: Any, timeout: float | None, capture: _LogCapture
+) -> tuple[int | None, int, str | None]:
     """Run ``glfs_init`` in a worker thread and wait for it, watching the mount's log.
 
     Returns ``(ret, errno, None)`` when ``glfs_init`` returned, or ``(None, ETIMEDOUT, None)``
@@ -1663,7 +1731,10 @@ class _LogCapture:
             found is None
             and _TLS_ON in data
             and (b"disconnected from" in data or b"Connection reset by peer" in data)
-            and not any(m in data for m in (b"attached to remote volume", b"Connection refused", b"No route"))
+            and not any(
+                m in data
+                for m in (b"attached to remote volume", b"Connection refused", b"No route")
+            )
         ):
             # The brick often just drops a client whose certificate it does not trust:
             # the client then logs a plain disconnect or reset, no SSL error (10.3).

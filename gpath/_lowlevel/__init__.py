@@ -14,7 +14,8 @@ from __future__ import annotations
 import ctypes
 import io
 import sys
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from ._symbols import OPTIONAL_SYMBOLS
 
@@ -51,7 +52,9 @@ def builtin(name: str, bound_to: object = None) -> Callable[..., Any] | None:
     # A prototype of our own: setting restype/argtypes on ctypes.pythonapi's shared function
     # object would change it for every other user in the process.  A py_object result is a
     # new reference, which ctypes takes over.
-    prototype = ctypes.PYFUNCTYPE(ctypes.py_object, ctypes.c_void_p, ctypes.py_object, ctypes.py_object)
+    prototype = ctypes.PYFUNCTYPE(
+        ctypes.py_object, ctypes.c_void_p, ctypes.py_object, ctypes.py_object
+    )
     new_function = prototype(("PyCFunction_NewEx", ctypes.pythonapi))
     function: Callable[..., Any] = new_function(int(ffi.cast("uintptr_t", method)), bound_to, None)
     return function

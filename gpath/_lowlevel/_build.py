@@ -33,6 +33,7 @@ Install the GlusterFS API development files first:
     Fedora/RHEL/CentOS:  dnf install glusterfs-api-devel libuuid-devel pkgconf-pkg-config
 """
 
+
 def _fail(reason: str) -> None:
     sys.stderr.write(MISSING_PACKAGE_MESSAGE.format(reason=reason))
     raise SystemExit(1)
@@ -45,7 +46,9 @@ def _pkg_config(*args: str) -> list[str]:
         ["pkg-config", *args, PKG_CONFIG_NAME], capture_output=True, text=True, check=False
     )
     if result.returncode != 0:
-        _fail(f"pkg-config cannot find '{PKG_CONFIG_NAME}' ({result.stderr.strip() or 'not found'})")
+        _fail(
+            f"pkg-config cannot find '{PKG_CONFIG_NAME}' ({result.stderr.strip() or 'not found'})"
+        )
     return result.stdout.split()
 
 
@@ -89,8 +92,9 @@ static int gp_symbol_present(int index)
     return symbols[index] != NULL;
 }}
 
-/* Read up to max directory entries (with their stat) in one call, so that listing a large directory costs one Python->C transition per batch instead of
-   one per entry.  Returns the number of entries stored, 0 at the end, -1 with errno set. */
+/* Read up to max directory entries (with their stat) in one call, so that listing a large
+   directory costs one Python->C transition per batch instead of one per entry.
+   Returns the number of entries stored, 0 at the end, -1 with errno set. */
 static int gp_readdirplus_batch(glfs_fd_t *fd, struct stat *stats, struct dirent *entries,
                                 int max)
 {{
@@ -563,14 +567,11 @@ def make_ffi() -> FFI:
         MODULE_NAME,
         _preamble(),
         include_dirs=[flag[2:] for flag in cflags if flag.startswith("-I")],
-        define_macros=[
-            _macro(flag[2:])
-            for flag in cflags
-            if flag.startswith("-D")
-        ],
+        define_macros=[_macro(flag[2:]) for flag in cflags if flag.startswith("-D")],
         libraries=[flag[2:] for flag in libs if flag.startswith("-l")],
         library_dirs=[flag[2:] for flag in libs if flag.startswith("-L")],
-        extra_compile_args=["-O2", "-Wno-unused-function", "-ffp-contract=off"],  # floats as CPython
+        # -ffp-contract=off: floats as CPython
+        extra_compile_args=["-O2", "-Wno-unused-function", "-ffp-contract=off"],
     )
     return ffibuilder
 

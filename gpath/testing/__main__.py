@@ -80,7 +80,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("volumes", nargs="*", help=f"default: {' '.join(cluster.STANDARD_VOLUMES)}")
     s.set_defaults(func=_cmd_up)
     s = sub.add_parser("down", help="delete our test volumes")
-    s.add_argument("--stop-glusterd", action="store_true", help="also stop glusterd if we started it")
+    s.add_argument(
+        "--stop-glusterd", action="store_true", help="also stop glusterd if we started it"
+    )
     s.add_argument("volumes", nargs="*", help="default: all volumes owned by the harness")
     s.set_defaults(func=_cmd_down)
     s = sub.add_parser("status", help="show volumes and brick pids")

@@ -565,9 +565,7 @@ def verify_brick_process(
     if brick_path is not None:
         name = _arg_value(argv, "--brick-name")
         if name is None or os.path.normpath(name) != os.path.normpath(brick_path):
-            raise HarnessError(
-                f"pid {checked} serves brick {name!r}, not {brick_path!r}; refusing"
-            )
+            raise HarnessError(f"pid {checked} serves brick {name!r}, not {brick_path!r}; refusing")
     return checked
 
 
@@ -874,7 +872,9 @@ def ensure_glusterd(timeout: float = GLUSTERD_READY_TIMEOUT) -> bool:
             raise HarnessError(f"glusterd started but its pid is unknown{_glusterd_log_tail()}")
         st = _proc_stat(pid)
         if st is None:
-            raise HarnessError(f"glusterd pid {pid} vanished right after start{_glusterd_log_tail()}")
+            raise HarnessError(
+                f"glusterd pid {pid} vanished right after start{_glusterd_log_tail()}"
+            )
         _write_json(
             _glusterd_record_file(),
             {"pid": pid, "starttime": st[1], "started_at": time.time(), "by_pid": os.getpid()},

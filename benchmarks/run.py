@@ -1227,7 +1227,7 @@ WHY = {
                 "read-modify-write of the glfd offset that a concurrent read would race) around a bare "
                 "cffi call (the cffi row)",
     "rss-": "libgfapi receives each read into its own buffer before copying it: reads go in 4 MiB "
-            "pieces (GP_READ_CHUNK in gpath/_lowlevel/_build.py)",
+            "pieces (GP_READ_CHUNK in gpath/_lowlevel/helpers.c)",
     "life-": "",
 }
 

@@ -2,7 +2,7 @@
 
 The result is allocated once at its full size and filled in place, so ``File.read(-1)`` of a
 big file peaks at about the file size, not twice it.  On CPython this is one C builtin,
-``gp_read_bytes`` in ``_lowlevel/_build.py`` (made by ``gpath._lowlevel.builtin``).
+``gp_read_bytes`` in ``_lowlevel/helpers.c`` (made by ``gpath._lowlevel.builtin``).
 Elsewhere the same contract is kept in Python with one copy.
 
 ``read_bytes(glfd_address, size, offset)`` reads up to *size* bytes sequentially (*offset*
@@ -18,7 +18,7 @@ from collections.abc import Callable
 
 from gpath._lowlevel import builtin, ffi, lib
 
-#: Reads go in pieces of this size (``GP_READ_CHUNK`` in ``_lowlevel/_build.py`` says why).
+#: Reads go in pieces of this size (``GP_READ_CHUNK`` in ``_lowlevel/helpers.c`` says why).
 READ_CHUNK: int = lib.GP_READ_CHUNK
 
 ReadBytes = Callable[[int, int, int], bytes | int]

@@ -172,7 +172,7 @@ class _Mount:
                     first_error = first_error or exc
             if os.getpid() == self.pid:
                 # PARENT_DOWN before glfs_fini cancels the RPC timers that otherwise hold
-                # glfs_fini for up to 10 s (see gp_disconnect in _lowlevel/_build.py).
+                # glfs_fini for up to 10 s (see gp_disconnect in _lowlevel/helpers.c).
                 lib.gp_disconnect(fs_ptr)
                 if wait:
                     if lib.glfs_fini(fs_ptr) != 0 and first_error is None:

@@ -77,7 +77,7 @@ stamp_key() {
     (
         cd "$ROOT"
         sha256sum pyproject.toml setup.py gpath/_lowlevel/_build.py gpath/_lowlevel/cdef.h \
-            gpath/_lowlevel/_symbols.py scripts/bootstrap.sh
+            gpath/_lowlevel/helpers.c gpath/_lowlevel/_symbols.py scripts/bootstrap.sh
         cat "$VENV/pyvenv.cfg"
         pkg-config --modversion glusterfs-api 2>/dev/null || echo "no glusterfs-api"
     ) | sha256sum | cut -d' ' -f1

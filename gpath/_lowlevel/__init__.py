@@ -4,7 +4,7 @@ Every other gpath module gets ``ffi`` and ``lib`` from here; nothing else names 
 module.  Optional symbols (``_symbols.OPTIONAL_SYMBOLS``) are probed once at import.
 
 Two hot paths return Python objects made in C (``read_bytes``, ``stat_path``: see their
-comments in ``_build.py``).  cffi cannot return objects, so on CPython :func:`builtin` makes
+comments in ``helpers.c``).  cffi cannot return objects, so on CPython :func:`builtin` makes
 them into builtin functions once, here, from their ``PyMethodDef``; elsewhere it returns None
 and the callers do the same work through cffi.
 """

@@ -192,7 +192,7 @@ int glfs_closedir(glfs_fd_t *fd);
 long glfs_telldir(glfs_fd_t *fd);
 void glfs_seekdir(glfs_fd_t *fd, long offset);
 
-/* gpath's own C helpers (defined in _build.py's preamble) */
+/* gpath's own C helpers (defined in helpers.c) */
 int gp_symbol_present(int index);
 int gp_readdirplus_batch(glfs_fd_t *fd, struct stat *stats, struct dirent *entries, int max);
 int gp_disconnect(glfs_t *fs);

@@ -403,6 +403,10 @@ class Volume:
             # libgfapi is not robust when glfs_new/glfs_init/glfs_set_logging run while
             # another glfs_t is being finalised; let background finis end first (<= ~1 s).
             _wait_background_fini(_MOUNT_FINI_WAIT)
+            if self.log_file is not None and self.log_file not in ("-", "/dev/null"):
+                # Before glfs_new: a handle finalised without glfs_init can leave libgfapi's
+                # log-flush timer running on freed memory (a SIGSEGV minutes later).
+                _logsettings.check_directory(self.log_file)
             fs = lib.glfs_new(self.volname.encode())
             if fs == ffi.NULL:
                 err = ffi.errno or errno.ENOMEM

@@ -27,7 +27,7 @@ class CHandle:
         self.ptr: Any = ptr
         self._inflight: list[None] = []
         #: End a call begun with :meth:`acquire`.  The list's own bound ``pop``: no Python
-        #: frame (each costs ~1 us between round trips: docs/benchmarks.md).
+        #: frame (docs/design/performance.md).
         self.release: Callable[[], object] = self._inflight.pop
         # Held by the one caller that detached the pointer until its final C close has
         # returned (finish()); other detach() callers wait on it.  A plain lock rather than

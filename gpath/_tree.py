@@ -29,10 +29,7 @@ if TYPE_CHECKING:
     from gpath.volume import Volume
 
 # A tree operation waits on one round trip per file; more requests in flight keep the
-# bricks busy.  On the 2-core test machine (brick on loopback, 2,000 4 KiB files) copies
-# ran 1.76x a one-thread loop with 8 workers, 1.89-1.98x with 16 and 2.02-2.13x with 32;
-# rmtree 1.4-2.0x with 8 and 1.9-2.2x with 32.  There the 2 cores are the limit
-# (benchmarks/threadfloor.py); against bricks over a network, concurrency helps more.
+# bricks busy (how many: docs/design/performance.md).
 DEFAULT_WORKERS = 32
 """Threads used by ``rmtree()`` and recursive ``copy()``/``copy_from()``/``move()`` by default."""
 

@@ -295,9 +295,8 @@ class ScandirIterator(Iterator[DirEntry[AnyName]], Generic[AnyName]):
             directory = self._dir
             if directory.closed:
                 raise StopIteration
-            # Per entry only the name, the mode and a copy of the struct stat are taken
-            # (an os.stat_result costs ~1 us to build): the listing's speed then stays close
-            # to C's readdirplus.
+            # Per entry only the name, the mode and a copy of the struct stat are taken: an
+            # os.stat_result is built only when asked for (docs/design/performance.md).
             batch = directory._read_raw()
             if batch is None:
                 self.close()

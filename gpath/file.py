@@ -356,9 +356,8 @@ class File(io.RawIOBase):
             # Only now: until then umount() must find it among the children and wait.
             self._volume._forget(self)
             self._handle.finish()  # umount() may now go on to glfs_fini
-        # No super().close(): io.IOBase.close() would only call flush() (a raw File buffers
-        # nothing) and set a flag that ``closed`` (overridden here) never reads; it costs
-        # ~15 us of CPU per close between round trips (benchmarks/run.py, "create").
+        # No super().close(): it would only flush nothing and set a flag ``closed`` never
+        # reads, at a cost per close (docs/design/performance.md).
         if ret != 0:
             raise oserror(err or errno.EIO, self._path)
 
@@ -394,9 +393,8 @@ class File(io.RawIOBase):
         if not self._readable or self._handle.ptr is None:
             self._require_readable()
         try:
-            # Positional, not require_writable=True: between 1 MiB reads, which evict the
-            # interpreter from the CPU caches, cffi's keyword parsing costs ~4 us per call
-            # (docs/benchmarks.md, "Sequential 1 MiB reads").
+            # Positional, not require_writable=True: cffi's keyword parsing is dear between
+            # large reads (docs/design/performance.md).
             view = ffi.from_buffer(_CHAR_ARRAY, buf, True)
         except BufferError as exc:  # bytes, a read-only memoryview: like io.FileIO.readinto
             raise TypeError(f"readinto() needs a writable buffer: {exc}") from None
@@ -519,8 +517,7 @@ class File(io.RawIOBase):
         size = len(view)
         with self._lock:
             # As in lseek(): close() detaches the glfd under self._lock, so holding it keeps
-            # the glfd alive without CHandle.acquire()/release() (calls cost ~1 us each
-            # between round trips: docs/benchmarks.md, "The metadata gap").
+            # the glfd alive without two more calls (docs/design/performance.md).
             fd = self._handle.ptr
             if fd is None:
                 raise ClosedError()

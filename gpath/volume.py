@@ -467,7 +467,7 @@ class Volume:
         for (xlator, key), value in self.xlator_options.items():
             if lib.glfs_set_xlator_option(fs, xlator.encode(), key.encode(), value.encode()) != 0:
                 raise _mount_error(f"cannot set xlator option {xlator}.{key}")
-        _prepare_logging(fs, self.volname, log_path, log_level, self.xlator_options)
+        _prepare_logging(fs, self.volname, log_level, self.xlator_options)
         if lib.glfs_set_logging(fs, _log_arg(log_path), log_level) != 0:
             raise _mount_error(f"cannot log to {log_path!r}")
 
@@ -682,8 +682,8 @@ class Volume:
         """
         # The hot path of every fopen()/open_file()/GlusterPath.open(): one C call opens,
         # fixes up O_TRUNC and sets the lock owner, and the File is built directly (no
-        # intermediate Glfd).  Kept flat on purpose: between round trips each Python call
-        # costs ~1 us of CPU (docs/benchmarks.md, "The metadata gap").
+        # intermediate Glfd).  Kept flat on purpose: each Python call between round trips
+        # costs CPU (docs/design/performance.md).
         parsed = parse_mode(mode)
         cpath = encode(path)
         owner = new_lock_owner()
@@ -812,7 +812,7 @@ class Volume:
 
     def listdir(self, path: StrOrBytesPath = ".") -> list[Any]:
         """Return the names in directory *path* (without ``.`` and ``..``), in any order."""
-        # Names only: building an os.stat_result per entry would cost ~2 us each.
+        # Names only: an os.stat_result per entry would cost more than the name.
         decode: Callable[[bytes], Any] = bytes if wants_bytes(path) else os.fsdecode
         names: list[Any] = []
         with self.opendir(path) as directory:
@@ -858,9 +858,9 @@ class Volume:
         return self._stat(path, 0)
 
     def _stat(self, path: StrOrBytesPath, follow: int) -> os.stat_result:
-        # Every stat()/exists() and GlusterPath.is_file() comes here.  Kept flat: between
-        # round trips each Python step costs ~1 us of CPU (benchmarks/coldcost.py), so one C
-        # call checks the path as encode() does, holds the mount and fills the packed stat.
+        # Every stat()/exists() and GlusterPath.is_file() comes here.  Kept flat (see
+        # docs/design/performance.md): one C call checks the path as encode() does, holds
+        # the mount and fills the packed stat.
         mount = self._mount
         if mount is None:
             raise self._not_mounted_error()
@@ -1558,22 +1558,16 @@ def _log_arg(log_file: str | None) -> Any:
 
 
 def _prepare_logging(
-    fs: Any,
-    volname: str,
-    log_file: str | None,
-    log_level: int,
-    xlator_options: Mapping[tuple[str, str], str],
+    fs: Any, volname: str, log_level: int, xlator_options: Mapping[tuple[str, str], str]
 ) -> None:
-    """Before ``glfs_set_logging`` at mount: recheck the log directory, and give the
-    volume's io-stats translator the mount's log level.
+    """Before ``glfs_set_logging`` at mount: give the volume's io-stats translator the
+    mount's log level (``mount()`` has checked the log directory before ``glfs_new``).
 
     glusterd's volfile sets io-stats' own ``log-level`` (the volume's client-log-level,
     INFO by default), which outranks the mount's level for that translator: its INFO
     lines would reach even a log at level 3.  io-stats also makes a level other than INFO
     the mount's level, so only a level it has a name for is passed on.
     """
-    if log_file is not None and log_file not in ("-", "/dev/null"):
-        _logsettings.check_directory(log_file)  # it may have gone since the constructor
     name = _logsettings.XLATOR_LEVEL_NAMES.get(log_level)
     if name is None or any(key == "log-level" for _, key in xlator_options):
         return  # the user's own log-level option wins

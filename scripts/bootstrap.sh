@@ -76,8 +76,8 @@ STAMP="$VENV/.gpath-install.stamp"
 stamp_key() {
     (
         cd "$ROOT"
-        sha256sum pyproject.toml setup.py gpath/_lowlevel/_build.py gpath/_lowlevel/cdef.h \
-            gpath/_lowlevel/helpers.c gpath/_lowlevel/_symbols.py scripts/bootstrap.sh
+        sha256sum pyproject.toml setup.py gpath/_lowlevel/*.py gpath/_lowlevel/*.c \
+            gpath/_lowlevel/*.h scripts/bootstrap.sh
         cat "$VENV/pyvenv.cfg"
         pkg-config --modversion glusterfs-api 2>/dev/null || echo "no glusterfs-api"
     ) | sha256sum | cut -d' ' -f1

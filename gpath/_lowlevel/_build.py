@@ -62,12 +62,17 @@ def _check_library() -> None:
         _fail(f"{PKG_CONFIG_NAME} {version} is older than GlusterFS 6.0 (API {MIN_API_VERSION})")
 
 
+# The C files of the cffi module, compiled as one unit in this order, and their declarations.
+C_SOURCES = ("helpers.c", "aio.c")
+CDEFS = ("cdef.h", "aio.cdef.h")
+
+
 def _preamble() -> str:
-    """The C source cffi compiles: the generated symbol macros, then ``helpers.c``."""
+    """The C source cffi compiles: the generated symbol macros, then :data:`C_SOURCES`."""
     weak = " ".join(f'_Pragma("weak {name}")' for name in OPTIONAL_SYMBOLS)
     table = ", ".join(f"(const void *)&{name}" for name in OPTIONAL_SYMBOLS)
     generated = f"#define GP_WEAK_SYMBOLS {weak}\n#define GP_OPTIONAL_SYMBOLS {table}\n"
-    return generated + (HERE / "helpers.c").read_text()
+    return generated + "".join((HERE / name).read_text() for name in C_SOURCES)
 
 
 def _macro(definition: str) -> tuple[str, str | None]:
@@ -81,7 +86,7 @@ def make_ffi() -> FFI:
     cflags = _pkg_config("--cflags")
     libs = _pkg_config("--libs")
     ffibuilder = FFI()
-    ffibuilder.cdef((HERE / "cdef.h").read_text())
+    ffibuilder.cdef("".join((HERE / name).read_text() for name in CDEFS))
     ffibuilder.set_source(
         MODULE_NAME,
         _preamble(),

@@ -1,0 +1,1 @@
+/* Declarations of aio.c that Python sees (cffi cdef syntax). */

@@ -105,10 +105,11 @@ _LAYOUTS: tuple[Layout, ...] = ("distribute", "replicate")
 
 
 class VolumeSpec(NamedTuple):
-    """Shape of a test volume: layout and number of bricks."""
+    """Shape of a test volume: layout, number of bricks and options of its own."""
 
     layout: Layout
     bricks: int
+    options: Mapping[str, str] = {}
 
 
 #: The volumes every test session may rely on.
@@ -116,6 +117,16 @@ STANDARD_VOLUMES: dict[str, VolumeSpec] = {
     "gpath_single": VolumeSpec("distribute", 1),
     "gpath_dist3": VolumeSpec("distribute", 3),
     "gpath_rep3": VolumeSpec("replicate", 3),
+    # upcalls for watching: clients hear of other clients' changes
+    "gpath_watch": VolumeSpec(
+        "distribute",
+        1,
+        {
+            "features.cache-invalidation": "on",
+            "features.cache-invalidation-timeout": "600",
+            "performance.cache-invalidation": "on",
+        },
+    ),
 }
 
 #: Options applied to every test volume.  The short ping timeout makes

@@ -79,7 +79,9 @@ def harness(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[list[ob
         steps.append(("glusterd", "started" if started else "was running"))
         return started
 
-    def ensure_volume(name: str, layout: cluster.Layout, bricks: int) -> cluster.VolumeInfo:
+    def ensure_volume(
+        name: str, layout: cluster.Layout, bricks: int, options: object = None
+    ) -> cluster.VolumeInfo:
         steps.append(("volume", name, layout, bricks))
         paths = tuple(f"{state}/bricks/{name}/b{i}" for i in range(bricks))
         return cluster.VolumeInfo(name=name, host="vm", bricks=paths, layout=layout)

@@ -596,7 +596,16 @@ def _volume_section() -> list[str]:
     ]
     lines += _render_class(Volume, "gpath.Volume", "vol")
     lines += _render_constant("gpath.volume", "DEFAULT_MOUNT_TIMEOUT")
+    lines += _mount_state_section()
     return lines
+
+
+def _mount_state_section() -> list[str]:
+    from gpath import MountState
+
+    lines = ["### `gpath.MountState`", "", _clean(MountState.__doc__), ""]
+    lines += [f"- `MountState.{state.name}`: {state.value}" for state in MountState]
+    return [*lines, ""]
 
 
 def _logging_section() -> list[str]:

@@ -28,6 +28,7 @@ _EXPORTS = {
     "File": "gpath.file",
     "Glfd": "gpath.file",
     "GlusterPath": "gpath.path",
+    "MountState": "gpath._mount",
     "Volume": "gpath.volume",
 }
 
@@ -44,6 +45,7 @@ if TYPE_CHECKING:  # "X as X": explicit re-exports, so `from gpath import X` typ
     from gpath.errors import VolumeNotMounted as VolumeNotMounted
     from gpath.file import File as File
     from gpath.file import Glfd as Glfd
+    from gpath._mount import MountState as MountState
     from gpath.path import GlusterPath as GlusterPath
     from gpath.volume import Volume as Volume
 
@@ -71,6 +73,7 @@ __all__ = [
     "Glfd",
     "GlusterPath",
     "LibgfapiException",
+    "MountState",
     "SameFileError",
     "ScandirIterator",
     "UnsupportedOperation",

@@ -10,8 +10,10 @@ before handing the pointer back, exactly once, for the final C close.  The count
 
 from __future__ import annotations
 
+import errno
 import threading
 import time
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -74,6 +76,28 @@ class CHandle:
         """Report that the final C close of the detached pointer has returned."""
         self._closing.release()
 
+    def close(
+        self, c_close: Callable[[Any], int], closed: Callable[[], object] | None = None
+    ) -> int:
+        """The close protocol of every handle: once, after the calls in flight, then *closed*.
+
+        :meth:`detach`, ``c_close(ptr)`` (the final C close), then ``closed()`` (the owner
+        forgets the handle: until then ``umount()`` finds it open and waits), then
+        :meth:`finish`.  Returns 0, also when the handle was closed already, or the errno
+        of a failed C close, which the caller raises with its own path.
+        """
+        ptr = self.detach()  # waits while another thread's close is running
+        if ptr is None:
+            return 0
+        try:
+            ret = c_close(ptr)
+            err = (ffi.errno or errno.EIO) if ret != 0 else 0
+        finally:
+            if closed is not None:
+                closed()
+            self.finish()  # umount() may now go on to glfs_fini
+        return err
+
     def forget(self) -> None:
         """Drop the pointer without closing it (a forked child must not touch the parent's)."""
         self.ptr = None
@@ -105,3 +129,12 @@ class MountHandle(CHandle):
     def forget(self) -> None:
         super().forget()
         self.c.closed = 1
+
+
+def close_unclosed(resource: Any, kind: str, name: object) -> None:
+    """From a ``__del__``: warn that *resource* was left open, as io does, and close it."""
+    warnings.warn(f"unclosed gpath {kind} {name!r}", ResourceWarning, stacklevel=3)
+    try:
+        resource.close()
+    except Exception:  # nothing to report to from a finalizer
+        pass

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from gpath import _logsettings
+from gpath import _logsettings, _mount
 
 if TYPE_CHECKING:
     from gpath.volume import Volume
@@ -172,7 +172,7 @@ def ensure_mounted(vol: Volume) -> Volume:
     """
     if not vol.mounted:
         if vol not in _lazy_set:
-            raise vol._not_mounted_error()
+            raise _mount.not_mounted_error(vol)
         vol.mount()
     return vol
 

@@ -7,23 +7,22 @@ fetched in batches by a small C helper to keep the per-entry cost in Python low.
 
 from __future__ import annotations
 
-import errno
 import os
 import posixpath
 import stat as stat_module
-import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 import attrs
 
 from gpath._fspath import FS_ENCODING, FS_ERRORS
-from gpath._handle import CHandle
+from gpath._handle import CHandle, close_unclosed
 from gpath._lowlevel import ffi, lib
 from gpath._stat import stat_from_raw, stat_result
 from gpath.errors import ClosedError, oserror, raise_oserror
 
 if TYPE_CHECKING:
+    from gpath._mount import Mount
     from gpath.volume import Volume
 
 _BATCH = 128
@@ -48,9 +47,10 @@ class Dir:
     """
 
     def __init__(
-        self, handle: CHandle, volume: Volume, path: Any, readdirplus: bool = False
+        self, handle: CHandle, mount: Mount, volume: Volume, path: Any, readdirplus: bool = False
     ) -> None:
         self._handle = handle
+        self._mount = mount
         self._volume = volume
         self._path = path
         self.readdirplus = readdirplus
@@ -58,7 +58,6 @@ class Dir:
         self._entries = ffi.new("struct dirent[]", _BATCH)
         self._pending: list[tuple[Dirent, os.stat_result]] = []
         self._at_end = False
-        volume._register(self)
 
     @property
     def closed(self) -> bool:
@@ -132,18 +131,9 @@ class Dir:
 
     def close(self) -> None:
         """Close the directory stream (a no-op when already closed)."""
-        ptr = self._handle.detach()  # waits while another thread's close() is running
-        if ptr is None:
-            return
-        try:
-            ret = lib.glfs_closedir(ptr)
-            err = ffi.errno
-        finally:
-            # Only now: until then umount() must find it among the children and wait.
-            self._volume._forget(self)
-            self._handle.finish()  # umount() may now go on to glfs_fini
-        if ret != 0:
-            raise oserror(err or errno.EIO, self._path)
+        err = self._handle.close(lib.glfs_closedir, lambda: self._mount.forget(self))
+        if err:
+            raise oserror(err, self._path)
 
     def _forget_in_child(self) -> None:
         self._handle.forget()
@@ -157,13 +147,9 @@ class Dir:
         self.close()
 
     def __del__(self) -> None:
-        handle = getattr(self, "_handle", None)
+        handle = getattr(self, "_handle", None)  # absent if __init__ failed
         if handle is not None and not handle.closed:
-            warnings.warn(f"unclosed gpath directory {self._path!r}", ResourceWarning, stacklevel=2)
-            try:
-                self.close()
-            except Exception:  # nothing to report to from a finalizer
-                pass
+            close_unclosed(self, "directory", self._path)
 
 
 class DirEntry(Generic[AnyName]):
@@ -333,6 +319,19 @@ def read_listing(volume: Volume, path: Any) -> list[tuple[str, int, bytes]]:
                 (name.decode(FS_ENCODING, FS_ERRORS), mode, raw) for name, mode, raw in batch
             )
     return result
+
+
+def read_names(directory: Dir, decode: Callable[[bytes], Any]) -> list[Any]:
+    """The decoded names in *directory* but ``.``/``..`` (``Volume.listdir()``): names only,
+    since an ``os.stat_result`` per entry would cost more than the name."""
+    names: list[Any] = []
+    entries = directory._entries
+    while count := directory._fill():
+        for i in range(count):
+            name = ffi.string(entries[i].d_name)
+            if name != b"." and name != b"..":
+                names.append(decode(name))
+    return names
 
 
 def _identity(name: bytes) -> bytes:

@@ -24,13 +24,14 @@ from typing_extensions import Buffer
 
 from gpath import _xattr
 from gpath._buffers import READ_CHUNK, read_bytes
-from gpath._handle import CHandle
+from gpath._handle import CHandle, close_unclosed
 from gpath._lowlevel import ffi, lib, require_symbol
 from gpath._modes import OpenMode, flags_access, parse_mode
 from gpath._stat import STAT_BUFFER_SIZE, stat_from_buffer, to_id, to_timespec_pair
 from gpath.errors import ClosedError, oserror, raise_oserror
 
 if TYPE_CHECKING:
+    from gpath._mount import Mount
     from gpath.volume import Volume
 
 # No single C read/write may reach 1 GiB (GlusterFS fails and disconnects, glusterfs#1518);
@@ -66,24 +67,20 @@ os.register_at_fork(after_in_child=_new_owner_prefix_in_child)
 class RawGlfd:
     """An open ``glfs_fd_t`` not yet owned by a :class:`File` (what ``Glfd`` points to)."""
 
-    __slots__ = ("handle", "volume", "flags", "path", "adopted", "__weakref__")
+    __slots__ = ("handle", "mount", "volume", "flags", "path", "adopted", "__weakref__")
 
-    def __init__(self, handle: CHandle, volume: Volume, flags: int, path: Any) -> None:
-        self.handle, self.volume, self.flags, self.path = handle, volume, flags, path
+    def __init__(
+        self, handle: CHandle, mount: Mount, volume: Volume, flags: int, path: Any
+    ) -> None:
+        self.handle, self.mount, self.volume = handle, mount, volume
+        self.flags, self.path = flags, path
         self.adopted = False
 
     def close(self) -> None:
         """Close the glfd (Volume.umount() does this for glfds no File adopted)."""
-        ptr = self.handle.detach()  # waits while another thread's close is running
-        if ptr is None:
-            return
-        try:
-            ret = lib.glfs_close(ptr)
-            err = ffi.errno
-        finally:
-            self.handle.finish()
-        if ret != 0:
-            raise oserror(err or errno.EIO, self.path)
+        err = self.handle.close(lib.glfs_close, lambda: self.mount.forget(self))
+        if err:
+            raise oserror(err, self.path)
 
     def _forget_in_child(self) -> None:
         self.handle.forget()
@@ -173,6 +170,7 @@ class File(io.RawIOBase):
             parsed = parse_mode(mode)
             readable, writable, append = parsed.readable, parsed.writable, parsed.append
         self._setup(
+            raw.mount,
             raw.volume,
             raw.handle,
             raw.flags,
@@ -182,7 +180,8 @@ class File(io.RawIOBase):
             writable,
             append,
         )
-        self._volume._adopt(raw, self)
+        raw.mount.adopt(raw, self)  # umount() now closes the File (flushing it) instead
+        raw.adopted = True
         # Byte-range locks belong to a lock owner.  libgfapi's default owner is shared by
         # every glfd of the process (and the owner last used by a thread sticks to it), so
         # two Files would never conflict and closing one could drop the other's locks.
@@ -194,15 +193,20 @@ class File(io.RawIOBase):
 
     @classmethod
     def _opened(
-        cls, volume: Volume, handle: CHandle, path: Any, mode: str, parsed: OpenMode, owner: bytes
+        cls,
+        mount: Mount,
+        volume: Volume,
+        handle: CHandle,
+        path: Any,
+        mode: str,
+        parsed: OpenMode,
+        owner: bytes,
     ) -> File:
-        """The File of a glfd ``Volume._open_file()`` has just opened with lock owner *owner*.
-
-        Registers it with the mount (the caller holds the mount); raises
-        ``VolumeNotMounted`` if unmounting has begun, and the caller then closes the glfd.
-        """
+        """The File of a glfd ``Volume.fopen()`` has just opened with lock owner *owner*
+        (``Mount.open_child`` registers it)."""
         self = cls.__new__(cls)
         self._setup(
+            mount,
             volume,
             handle,
             parsed.flags,
@@ -213,13 +217,13 @@ class File(io.RawIOBase):
             parsed.append,
         )
         self._lock_owner = owner
-        volume._register(self)
         if parsed.append:
             self._check_ok(self._call(lib.glfs_lseek, 0, os.SEEK_END))
         return self
 
     def _setup(
         self,
+        mount: Mount,
         volume: Volume,
         handle: CHandle,
         flags: int,
@@ -230,6 +234,7 @@ class File(io.RawIOBase):
         append: bool,
     ) -> None:
         self._handle = handle
+        self._mount = mount
         # The glfd's address for read_bytes(); valid while self._handle.ptr is set.
         self._fd_address = int(ffi.cast("uintptr_t", handle.ptr))
         self._volume = volume
@@ -342,24 +347,19 @@ class File(io.RawIOBase):
         """
         # Under the offset lock: lseek() relies on it to keep the glfd alive (see there).
         with self._lock:
-            ptr = self._handle.detach()  # waits while another thread's close() is running
-        if ptr is None:
-            return
-        try:
-            if self._holds_locks:
-                # glfs_close releases locks in a background flush; release them now so that
-                # another File's lock attempt right after close() cannot still conflict.
-                lib.glfs_posix_lock(ptr, lib.F_SETLK, _unlock_all())
-            ret = lib.glfs_close(ptr)
-            err = ffi.errno
-        finally:
-            # Only now: until then umount() must find it among the children and wait.
-            self._volume._forget(self)
-            self._handle.finish()  # umount() may now go on to glfs_fini
+            err = self._handle.close(self._close_glfd, lambda: self._mount.forget(self))
         # No super().close(): it would only flush nothing and set a flag ``closed`` never
         # reads, at a cost per close (docs/design/performance.md).
-        if ret != 0:
-            raise oserror(err or errno.EIO, self._path)
+        if err:
+            raise oserror(err, self._path)
+
+    def _close_glfd(self, ptr: Any) -> int:
+        if self._holds_locks:
+            # glfs_close releases locks in a background flush; release them now so that
+            # another File's lock attempt right after close() cannot still conflict.
+            lib.glfs_posix_lock(ptr, lib.F_SETLK, _unlock_all())
+        ret: int = lib.glfs_close(ptr)
+        return ret
 
     def _forget_in_child(self) -> None:
         """After fork, in the child: closed, without a C call.
@@ -378,11 +378,7 @@ class File(io.RawIOBase):
     def __del__(self) -> None:
         handle = getattr(self, "_handle", None)  # absent if __init__ failed
         if handle is not None and handle.ptr is not None:
-            warnings.warn(f"unclosed gpath file {self._path!r}", ResourceWarning, stacklevel=2)
-            try:
-                self.close()
-            except Exception:  # nothing to report to from a finalizer
-                pass
+            close_unclosed(self, "file", self._path)
 
     def readinto(self, buf: Buffer) -> int:
         """Read into any writable buffer (bytearray, memoryview, numpy array, mmap) in place.
@@ -741,12 +737,14 @@ class File(io.RawIOBase):
         self._check_open()
         # Under the mount's guard from glfs_dup to registration: umount() either sees the
         # new glfd (and closes it) or refuses the call; it is never closed after glfs_fini.
-        fd = self._volume._open_child(
+        mount, volume, flags, path = self._mount, self._volume, self._flags, self._path
+        raw = mount.open_child(
             lambda fs: self._call(lib.glfs_dup),
-            self._path,
-            lambda ptr: self._volume._register_glfd(ptr, self._flags, self._path),
+            lib.glfs_close,
+            path,
+            lambda handle: RawGlfd(handle, mount, volume, flags, path),
         )
-        duplicate = File(fd, self._path, self._mode)
+        duplicate = File(Glfd(raw), path, self._mode)
         # Like os.dup(): both descriptors hold the same byte-range locks.
         duplicate._set_lock_owner(self._lock_owner)
         # glfs_dup() starts the copy at offset 0; start it where this File is instead.

@@ -216,8 +216,7 @@ class GlusterPath:
     def _vol(self) -> Volume:
         """The Volume for I/O (a volume reconnected after unpickling mounts itself here)."""
         vol = self._volume
-        mount = vol._mount
-        if mount is not None and mount.handle.ptr is not None:  # mounted: the common case
+        if vol.mounted:  # the common case
             return vol
         return _volspec.ensure_mounted(vol)
 
@@ -626,7 +625,7 @@ class GlusterPath:
 
     def stat(self, *, follow_symlinks: bool = True) -> os.stat_result:
         """The ``os.stat_result`` of this path (of a symlink itself without following)."""
-        return self._vol()._stat(self._path, 1 if follow_symlinks else 0)
+        return self._vol().stat(self._path, follow_symlinks=follow_symlinks)
 
     def lstat(self) -> os.stat_result:
         """Like :meth:`stat`, but a symlink's own status."""
@@ -636,7 +635,7 @@ class GlusterPath:
         """The st_mode, or None if nothing is there; any other failure is raised."""
         vol = self._vol()  # a failed mount says nothing about the path: raised as it is
         try:
-            return vol._stat(self._path, 1 if follow_symlinks else 0).st_mode
+            return vol.stat(self._path, follow_symlinks=follow_symlinks).st_mode
         except (OSError, ValueError) as exc:
             if is_absent(exc):
                 return None

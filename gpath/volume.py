@@ -12,21 +12,15 @@ Mount-state rules (checked on every call, so nothing ever reaches freed C memory
 
 from __future__ import annotations
 
-import atexit
 import enum
 import errno
 import functools
-import io
-import math
 import operator
 import os
 import posixpath
 import re
 import stat as stat_module
-import sys
-import tempfile
 import threading
-import time
 import uuid
 import warnings
 import weakref
@@ -35,13 +29,14 @@ from typing import IO, TYPE_CHECKING, Any, AnyStr, Literal, NoReturn, overload
 
 from typing_extensions import Buffer, Self
 
-from gpath import _logsettings, _shutil, _volspec, _xattr
+from gpath import _logsettings, _mount, _shutil, _volspec, _xattr
 from gpath._fspath import StrOrBytesPath, decode_like, encode, wants_bytes
-from gpath._handle import CHandle, MountHandle
+from gpath._handle import MountHandle
 from gpath._lowlevel import ffi, lib, require_symbol
 from gpath._modes import parse_mode
+from gpath._mount import MountState
 from gpath._stat import stat_path, statvfs_result, to_id, to_timespec_pair
-from gpath.dir import Dir, ScandirIterator
+from gpath.dir import Dir, ScandirIterator, read_names
 from gpath.errors import (
     ABSENT_ERRNOS,
     InvalidArgumentError,
@@ -76,203 +71,6 @@ class _Unset(enum.Enum):
 
 
 _UNSET = _Unset.UNSET
-
-
-# Live mounts, so a forked child can drop (never fini) handles that belong to its parent.
-_LIVE_MOUNTS: weakref.WeakSet[_Mount] = weakref.WeakSet()
-
-
-class _Children:
-    """What a mount has open (File, Dir, Glfd, buffered wrappers), held weakly.
-
-    A dict of weak references keyed by ``id()`` under one lock: every open and close
-    passes through here, and this costs a fraction of a ``WeakSet`` (whose methods are
-    Python code and whose references carry callbacks).  An object that died unclosed
-    leaves a dead reference behind until :meth:`drain`.
-    """
-
-    __slots__ = ("_refs", "_lock")
-
-    def __init__(self) -> None:
-        self._refs: dict[int, weakref.ref[Any]] = {}
-        self._lock = threading.Lock()
-
-    def replace(self, old: Any, new: Any) -> None:
-        """Drop *old* and add *new* in one step (either may be None)."""
-        with self._lock:
-            if old is not None:
-                self._refs.pop(id(old), None)
-            if new is not None:
-                self._refs[id(new)] = weakref.ref(new)
-
-    def drain(self) -> list[Any]:
-        """Remove and return everything still alive."""
-        with self._lock:
-            refs, self._refs = self._refs, {}
-        return [obj for obj in (ref() for ref in refs.values()) if obj is not None]
-
-    def forget_in_child(self) -> None:
-        """In a forked child: make everything inert, never touching the parent's C state.
-
-        Runs single-threaded right after ``fork()``, so it takes no lock (a thread of the
-        parent may have held it at the fork) and gives the child a fresh one.
-        """
-        refs, self._refs, self._lock = self._refs, {}, threading.Lock()
-        for ref in refs.values():
-            obj = ref()
-            if obj is not None:
-                _forget_in_child(obj)
-
-
-def _forget_in_child(obj: Any) -> None:
-    """Make a File, Dir or Glfd of the parent (or an io wrapper around a File) inert."""
-    for _ in range(3):  # TextIOWrapper -> Buffered* -> File
-        forget = getattr(obj, "_forget_in_child", None)
-        if forget is not None:
-            forget()
-            return
-        try:
-            obj = obj.buffer if isinstance(obj, io.TextIOWrapper) else obj.raw
-        except (AttributeError, ValueError):  # ValueError: a detached wrapper
-            return
-
-
-class _Mount:
-    """The C side of one mount: the glfs_t handle and everything opened through it.
-
-    Kept apart from :class:`Volume` so that the finalizer can reach it without keeping the
-    Volume alive.
-    """
-
-    def __init__(self, fs: Any) -> None:
-        self.handle = MountHandle(fs)
-        self.children = _Children()  # File, Dir, Glfd, buffered wrappers
-        self.pid = os.getpid()
-        _LIVE_MOUNTS.add(self)
-
-    def shutdown(self, wait: bool = False) -> None:
-        """Close what is still open, disconnect from the bricks, then ``glfs_fini``.
-
-        Safe to call more than once.  Once the Files are closed their data is on the bricks,
-        and once disconnected nothing is left on the servers; ``glfs_fini`` then only frees
-        libgfapi's threads and memory, so unless *wait* it runs in a background thread
-        (see :meth:`Volume.umount`).
-        """
-        if self.handle.closed:
-            return
-        fs_ptr = self.handle.detach()
-        if fs_ptr is None:
-            return
-        try:
-            first_error: BaseException | None = None
-            for child in self.children.drain():
-                try:
-                    child.close()
-                except Exception as exc:  # keep closing the others, report the first failure
-                    first_error = first_error or exc
-            if os.getpid() == self.pid:
-                # PARENT_DOWN before glfs_fini cancels the RPC timers that otherwise hold
-                # glfs_fini for up to 10 s (see gp_disconnect in _lowlevel/helpers.c).
-                lib.gp_disconnect(fs_ptr)
-                if wait:
-                    if lib.glfs_fini(fs_ptr) != 0 and first_error is None:
-                        err = ffi.errno or errno.EIO
-                        first_error = LibgfapiException(
-                            err, f"glfs_fini failed: {os.strerror(err)}"
-                        )
-                else:
-                    _fini_in_background(fs_ptr)
-            if first_error is not None:
-                raise first_error
-        finally:
-            self.handle.finish()  # a concurrent shutdown() waits for this one
-
-
-# glfs_fini calls still running in the background (Volume.umount); at interpreter exit gpath
-# waits for them at most _EXIT_FINI_WAIT seconds in all, then lets the process end with
-# them: by then every File is closed (its data on the bricks) and the mount disconnected,
-# so all that is cut short is the freeing of memory the OS reclaims anyway.
-_EXIT_FINI_WAIT = 0.25
-_MOUNT_FINI_WAIT = 15.0
-_PENDING_FINI: set[threading.Thread] = set()
-_PENDING_LOCK = threading.Lock()
-_exiting = False
-_exit_hook_registered = False
-
-
-def _fini_in_background(fs_ptr: Any) -> None:
-    if _exiting:
-        return  # the process is ending: nothing left to release that outlives it
-    thread = threading.Thread(target=_run_fini, args=(fs_ptr,), name="gpath-glfs-fini", daemon=True)
-    with _PENDING_LOCK:
-        _PENDING_FINI.add(thread)
-    try:
-        thread.start()
-    except RuntimeError:  # no thread to be had (interpreter shutting down, or resources)
-        with _PENDING_LOCK:
-            _PENDING_FINI.discard(thread)
-        if not (_exiting or sys.is_finalizing()):
-            lib.glfs_fini(fs_ptr)
-
-
-def _run_fini(fs_ptr: Any) -> None:
-    try:
-        lib.glfs_fini(fs_ptr)  # a failure here concerns local cleanup only: nobody to tell
-    finally:
-        with _PENDING_LOCK:
-            _PENDING_FINI.discard(threading.current_thread())
-
-
-def _wait_background_fini(timeout: float | None) -> bool:
-    """Wait for background ``glfs_fini`` calls; True if none is left running."""
-    deadline = None if timeout is None else time.monotonic() + timeout
-    with _PENDING_LOCK:
-        threads = list(_PENDING_FINI)
-    for thread in threads:
-        thread.join(None if deadline is None else max(0.0, deadline - time.monotonic()))
-    with _PENDING_LOCK:
-        return not _PENDING_FINI
-
-
-def _at_exit() -> None:
-    """Unmount what is still mounted (closing, so flushing, its Files) and end quickly."""
-    global _exiting
-    _exiting = True
-    for mount in list(_LIVE_MOUNTS):
-        try:
-            mount.shutdown()  # closes and disconnects; glfs_fini is skipped at exit
-        except Exception:  # nobody to raise to at exit
-            pass
-    _wait_background_fini(_EXIT_FINI_WAIT)
-
-
-def _register_exit_hook() -> None:
-    """Register :func:`_at_exit` after ``weakref.finalize``'s own exit hook (so it runs first)."""
-    global _exit_hook_registered
-    if not _exit_hook_registered:
-        _exit_hook_registered = True
-        atexit.register(_at_exit)
-
-
-def _forget_mounts_in_child() -> None:
-    """After ``fork()``, in the child: the parent's mounts and what is open on them are
-    unusable here (libgfapi's threads did not survive the fork; a C call would wait for
-    them forever), so every handle is dropped without a C call: the child sees unmounted
-    Volumes and closed Files, and the parent keeps using its own."""
-    for mount in list(_LIVE_MOUNTS):
-        mount.handle.forget()
-        mount.children.forget_in_child()
-    _PENDING_FINI.clear()  # those threads belong to the parent
-
-
-os.register_at_fork(after_in_child=_forget_mounts_in_child)
-
-
-def _finalize(mount: _Mount) -> None:
-    try:
-        mount.shutdown()
-    except Exception:  # a finalizer has nobody to raise to
-        pass
 
 
 class Volume:
@@ -370,7 +168,7 @@ class Volume:
         self.xlator_options = options
         self.timeout = _check_timeout(timeout)
         self.volid: uuid.UUID | None = None
-        self._mount: _Mount | None = None
+        self._mount: _mount.Mount | None = None
         self._finalizer: weakref.finalize[Any, Any] | None = None
         self._mount_lock = threading.Lock()
         _volspec.register(self)
@@ -382,6 +180,12 @@ class Volume:
         """True while the volume is mounted."""
         mount = self._mount
         return mount is not None and not mount.handle.closed
+
+    @property
+    def mount_state(self) -> MountState:
+        """Where the Volume is in its life: never mounted, mounted, unmounted, or inherited
+        mounted from a parent process across ``fork()`` (unusable until ``mount()``)."""
+        return _mount.state_of(self._mount)
 
     def mount(self, timeout: float | None | _Unset = _UNSET) -> None:
         """Connect to the volume (a no-op if already mounted).
@@ -400,76 +204,10 @@ class Volume:
         with self._mount_lock:
             if self.mounted:
                 return
-            # libgfapi is not robust when glfs_new/glfs_init/glfs_set_logging run while
-            # another glfs_t is being finalised; let background finis end first (<= ~1 s).
-            _wait_background_fini(_MOUNT_FINI_WAIT)
-            if self.log_file is not None and self.log_file not in ("-", "/dev/null"):
-                # Before glfs_new: a handle finalised without glfs_init can leave libgfapi's
-                # log-flush timer running on freed memory (a SIGSEGV minutes later).
-                _logsettings.check_directory(self.log_file)
-            fs = lib.glfs_new(self.volname.encode())
-            if fs == ffi.NULL:
-                err = ffi.errno or errno.ENOMEM
-                raise LibgfapiException(
-                    err, f"glfs_new({self.volname!r}) failed: {os.strerror(err)}"
-                )
-            capture = _LogCapture(self.log_file, self.log_level)
-            try:
-                self._configure(fs, capture.path, capture.level)
-            except BaseException:
-                lib.glfs_fini(fs)
-                capture.discard()
-                raise
-            try:
-                ret, err, refusal = _init(fs, timeout, capture)
-            except BaseException:  # Ctrl-C: the handle is reaped in the background
-                capture.discard()
-                raise
-            what = f"mounting volume {self.volname!r} from {self._where()}"
-            if ret is None:  # given up: the handle is reaped in the background
-                detail = capture.tail()
-                capture.discard()
-                if refusal is not None:
-                    message = f"{what} failed: the server refused this client ({refusal})"
-                    raise LibgfapiException(errno.EACCES, _with_detail(message, detail))
-                message = f"{what} did not finish in {timeout} s"
-                raise TimeoutError(errno.ETIMEDOUT, _with_detail(message, detail))
-            if ret != 0:
-                detail = capture.tail()
-                err = err or errno.EIO
-                reason = capture.reason() or _known_failure(err, detail)
-                lib.glfs_fini(fs)  # reaps the half-built graph; glfs_t is unusable anyway
-                capture.discard()
-                message = f"{what} failed: {os.strerror(err)}"
-                if reason:
-                    message += f" ({reason})"
-                raise LibgfapiException(err, _with_detail(message, detail))
-            if capture.path != self.log_file:
-                lib.glfs_set_logging(fs, _log_arg(self.log_file), self.log_level)
-            capture.discard()
-            mount = _Mount(fs)
+            mount = _mount.start(_volspec.VolumeSpec.from_volume(self), timeout)
             self._mount = mount
-            self._finalizer = weakref.finalize(self, _finalize, mount)
-            _register_exit_hook()
-
-    def _configure(self, fs: Any, log_path: str | None, log_level: int) -> None:
-        if self.volfile is not None:
-            if lib.glfs_set_volfile(fs, os.fsencode(self.volfile)) != 0:
-                raise _mount_error(f"cannot use volfile {self.volfile!r}")
-        else:
-            for host in self.hosts:
-                port = 0 if self.protocol == "unix" else self.port
-                ret = lib.glfs_set_volfile_server(
-                    fs, self.protocol.encode(), os.fsencode(host), port
-                )
-                if ret != 0:
-                    raise _mount_error(f"cannot use volfile server {host!r}")
-        for (xlator, key), value in self.xlator_options.items():
-            if lib.glfs_set_xlator_option(fs, xlator.encode(), key.encode(), value.encode()) != 0:
-                raise _mount_error(f"cannot set xlator option {xlator}.{key}")
-        _prepare_logging(fs, self.volname, log_level, self.xlator_options)
-        if lib.glfs_set_logging(fs, _log_arg(log_path), log_level) != 0:
-            raise _mount_error(f"cannot log to {log_path!r}")
+            self._finalizer = weakref.finalize(self, _mount.finalize, mount)
+            _mount.register_exit_hook()
 
     def umount(self, wait: bool = False) -> None:
         """Unmount: close the Files and Dirs still open, disconnect, then ``glfs_fini``.
@@ -513,8 +251,7 @@ class Volume:
         self.umount()
 
     def __repr__(self) -> str:
-        state = "mounted" if self.mounted else "not mounted"
-        return f"<gpath.Volume {self.volname!r} on {self.hosts} ({state})>"
+        return f"<gpath.Volume {self.volname!r} on {self.hosts} ({self.mount_state.value})>"
 
     def set_logging(self, log_file: str | None, log_level: int | str) -> None:
         """Change where and how much libgfapi logs; applies at once when mounted.
@@ -524,9 +261,9 @@ class Volume:
         """
         log_file, log_level = _check_logging(log_file, log_level)
         if self.mounted:
-            ret = self._call(lib.glfs_set_logging, _log_arg(log_file), log_level)
+            ret = self._call(lib.glfs_set_logging, _mount.log_arg(log_file), log_level)
             if ret != 0:
-                raise _mount_error(f"cannot log to {log_file!r}")
+                raise _mount.mount_error(f"cannot log to {log_file!r}")
         self.log_file = log_file
         self.log_level = log_level
 
@@ -546,7 +283,7 @@ class Volume:
             fs = mount.handle.acquire()
             if fs is not None:
                 return mount.handle, fs
-        raise self._not_mounted_error()
+        raise _mount.not_mounted_error(self)
 
     def _call(self, func: Callable[..., Any], *args: Any) -> Any:
         """Run ``func(glfs_t, *args)`` while the mount cannot be finalised under it."""
@@ -556,33 +293,11 @@ class Volume:
         finally:
             handle.release()
 
-    def _where(self) -> str:
-        """Where the volume is served from, as messages name it: ``host:port``, a glusterd
-        socket, or a volfile."""
-        if self.volfile is not None:
-            return f"volfile {self.volfile}"
-        if self.protocol == "unix":
-            return ", ".join(self.hosts)
-        return ", ".join(
-            f"[{host}]:{self.port}" if ":" in host else f"{host}:{self.port}" for host in self.hosts
-        )
-
-    def _not_mounted_error(self) -> VolumeNotMounted:
-        """The error for a call on this Volume while it is not mounted, saying why not."""
-        mount = self._mount
-        if mount is None:
-            reason = "it was never mounted (call mount() or use 'with Volume(...)')"
-        elif mount.pid != os.getpid():
-            reason = "it was mounted in the parent process; a forked child must mount its own"
-        else:
-            reason = "it was unmounted"
-        where = self._where()
-        return VolumeNotMounted(f"volume {self.volname!r} on {where} is not mounted: {reason}")
-
-    def _check_mounted(self) -> _Mount:
+    def _current(self) -> _mount.Mount:
+        """The mount, or ``VolumeNotMounted`` saying why there is none."""
         mount = self._mount
         if mount is None or mount.handle.closed:
-            raise self._not_mounted_error()
+            raise _mount.not_mounted_error(self)
         return mount
 
     def _path_call(self, func: Callable[..., int], path: StrOrBytesPath, *args: Any) -> None:
@@ -610,47 +325,6 @@ class Volume:
         if ret != 0:
             raise_oserror(path)
 
-    def _register(self, child: Any) -> None:
-        self._check_mounted().children.replace(None, child)
-
-    def _forget(self, child: Any) -> None:
-        mount = self._mount
-        if mount is not None:
-            mount.children.replace(child, None)
-
-    def _open_child(
-        self, func: Callable[[Any], Any], path: Any, adopt: Callable[[Any], Any]
-    ) -> Any:
-        """Open something: ``adopt(func(glfs_t))`` under one hold of the mount.
-
-        ``func`` returns a new C handle (NULL on failure, raised as OSError) and ``adopt``
-        registers it as a child of the mount.  Holding the mount across both means
-        ``umount()`` either waits for the registration (and then closes the new handle
-        itself) or refuses the call: a new handle is never closed after ``glfs_fini``.
-        """
-        handle, fs = self._acquire()
-        try:
-            ptr = func(fs)
-            if ptr == ffi.NULL:
-                raise_oserror(path)
-            return adopt(ptr)
-        finally:
-            handle.release()
-
-    def _register_glfd(self, ptr: Any, flags: int, path: Any) -> Glfd:
-        raw = RawGlfd(CHandle(ptr), self, flags, path)
-        try:
-            self._register(raw)
-        except VolumeNotMounted:
-            raw.close()  # raced with umount(): nobody else will close it
-            raise
-        return Glfd(raw)
-
-    def _adopt(self, raw: RawGlfd, file: File) -> None:
-        """A File takes over a glfd: umount() now closes the File (flushing it) instead."""
-        self._check_mounted().children.replace(raw, file)
-        raw.adopted = True
-
     # -- opening files and directories ----------------------------------------------------------
 
     def open(self, path: StrOrBytesPath, flags: int, mode: int = 0o777) -> Glfd:
@@ -666,13 +340,14 @@ class Volume:
         if flags < 0 or flags & ~_KNOWN_OPEN_FLAGS or flags & os.O_ACCMODE == os.O_ACCMODE:
             raise InvalidArgumentError(f"invalid open flags: {flags:#o}")
         cpath = encode(path)
-        # One hold of the mount from the C open to registration (see _open_child).
-        glfd: Glfd = self._open_child(
+        mount = self._current()
+        raw = mount.open_child(
             lambda fs: _open_glfd(fs, cpath, flags, mode, b"", path, 0),
+            lib.glfs_close,
             path,
-            lambda ptr: self._register_glfd(ptr, flags, path),
+            lambda handle: RawGlfd(handle, mount, self, flags, path),
         )
-        return glfd
+        return Glfd(raw)
 
     def fopen(self, path: StrOrBytesPath, mode: str = "r") -> File:
         """Open *path* like the built-in ``open()`` but unbuffered: returns a raw :class:`File`.
@@ -687,18 +362,14 @@ class Volume:
         parsed = parse_mode(mode)
         cpath = encode(path)
         owner = new_lock_owner()
-        handle, fs = self._acquire()
-        # Held from the C open to registration, so umount() either waits for the File (and
-        # closes it) or refuses this call: a new glfd is never left open after glfs_fini.
-        try:
-            ptr = _open_glfd(fs, cpath, parsed.flags, 0o666, owner, path, lib.GP_OPEN_NOT_DIR)
-            try:
-                return File._opened(self, CHandle(ptr), path, mode, parsed, owner)
-            except VolumeNotMounted:  # umount() began meanwhile: close it while the mount lives
-                lib.glfs_close(ptr)
-                raise
-        finally:
-            handle.release()
+        mount = self._current()
+        file: File = mount.open_child(
+            lambda fs: _open_glfd(fs, cpath, parsed.flags, 0o666, owner, path, lib.GP_OPEN_NOT_DIR),
+            lib.glfs_close,
+            path,
+            lambda handle: File._opened(mount, self, handle, path, mode, parsed, owner),
+        )
+        return file
 
     @overload
     def open_file(
@@ -758,29 +429,26 @@ class Volume:
         result: Any = wrap(raw, mode, buffering, encoding, errors, newline)
         if result is not raw:
             # umount() must close the outermost layer, so buffered data is written first.
-            self._check_mounted().children.replace(raw, result)
+            self._current().adopt(raw, result)
         opened: IO[Any] = result
         return opened
 
     def opendir(self, path: StrOrBytesPath, readdirplus: bool = False) -> Dir:
         """Open directory *path* as a :class:`Dir` stream (with stats if *readdirplus*)."""
         cpath = encode(path)
+        mount = self._current()
 
-        def adopt(ptr: Any) -> Dir:
-            handle = CHandle(ptr)
-            try:
-                return Dir(handle, self, path, readdirplus)
-            except VolumeNotMounted:  # umount() began: close it here, while the mount lives
-                if handle.detach() is not None:  # (the half-made Dir must not close it again)
-                    try:
-                        lib.glfs_closedir(ptr)
-                    finally:
-                        handle.finish()
-                raise
+        def opendir_at(where: bytes) -> Dir:
+            directory: Dir = mount.open_child(
+                lambda fs: lib.glfs_opendir(fs, where),
+                lib.glfs_closedir,
+                path,
+                lambda handle: Dir(handle, mount, self, path, readdirplus),
+            )
+            return directory
 
         try:
-            directory: Dir = self._open_child(lambda fs: lib.glfs_opendir(fs, cpath), path, adopt)
-            return directory
+            return opendir_at(cpath)
         except NotADirectoryError:
             if cpath.strip(b"/"):
                 raise
@@ -788,8 +456,7 @@ class Volume:
         # not look up ("//"): _stat() raises the real error or proves a directory.
         if not stat_module.S_ISDIR(self._stat(path, 1).st_mode):
             raise oserror(errno.ENOTDIR, path)
-        directory = self._open_child(lambda fs: lib.glfs_opendir(fs, b"/."), path, adopt)
-        return directory
+        return opendir_at(b"/.")
 
     @overload
     def scandir(self, path: str | os.PathLike[str] = ...) -> ScandirIterator[str]: ...
@@ -814,15 +481,8 @@ class Volume:
         """Return the names in directory *path* (without ``.`` and ``..``), in any order."""
         # Names only: an os.stat_result per entry would cost more than the name.
         decode: Callable[[bytes], Any] = bytes if wants_bytes(path) else os.fsdecode
-        names: list[Any] = []
         with self.opendir(path) as directory:
-            entries = directory._entries
-            while count := directory._fill():
-                for i in range(count):
-                    name = ffi.string(entries[i].d_name)
-                    if name != b"." and name != b"..":
-                        names.append(decode(name))
-        return names
+            return read_names(directory, decode)
 
     @overload
     def listdir_with_stat(
@@ -849,9 +509,10 @@ class Volume:
 
     # -- metadata -------------------------------------------------------------------------------
 
-    def stat(self, path: StrOrBytesPath) -> os.stat_result:
-        """Return the ``os.stat_result`` of *path*, following symlinks."""
-        return self._stat(path, 1)
+    def stat(self, path: StrOrBytesPath, *, follow_symlinks: bool = True) -> os.stat_result:
+        """Return the ``os.stat_result`` of *path*, following symlinks unless told not to
+        (``follow_symlinks=False`` is :meth:`lstat`), as ``os.stat`` does."""
+        return self._stat(path, 1 if follow_symlinks else 0)
 
     def lstat(self, path: StrOrBytesPath) -> os.stat_result:
         """Return the ``os.stat_result`` of *path* itself (a symlink is not followed)."""
@@ -863,7 +524,7 @@ class Volume:
         # the mount and fills the packed stat.
         mount = self._mount
         if mount is None:
-            raise self._not_mounted_error()
+            raise _mount.not_mounted_error(self)
         result = stat_path(
             mount.handle.c_address, path if path.__class__ is str else encode(path), follow
         )
@@ -886,7 +547,7 @@ class Volume:
             raise_oserror(path)
         if cpath.strip(b"/"):
             raise oserror(errno.EIO, path)  # zeros for a path below the root: unexplained
-        result = stat_path(self._check_mounted().handle.c_address, b"/.", follow)
+        result = stat_path(self._current().handle.c_address, b"/.", follow)
         if isinstance(result, int):
             _raise_gp_error(self, result, path)
         if not result.st_mode:
@@ -981,7 +642,7 @@ class Volume:
 
     def get_volume_id(self) -> uuid.UUID:
         """The volume's UUID (cached after the first call)."""
-        self._check_mounted()
+        self._current()
         if self.volid is None:
             require_symbol("glfs_get_volumeid")
             buf = ffi.new("char[]", 16)
@@ -1263,19 +924,19 @@ class Volume:
 
         libgfapi keeps this identity per thread; other threads are unaffected.
         """
-        self._check_mounted()
+        self._current()
         if lib.glfs_setfsuid(uid) != 0:
             raise_oserror()
 
     def setfsgid(self, gid: int) -> None:
         """Act as file-system group *gid* for libgfapi calls made from this OS thread."""
-        self._check_mounted()
+        self._current()
         if lib.glfs_setfsgid(gid) != 0:
             raise_oserror()
 
     def setfsgroups(self, groups: Sequence[int]) -> None:
         """Set the supplementary groups for libgfapi calls made from this OS thread."""
-        self._check_mounted()
+        self._current()
         require_symbol("glfs_setfsgroups")
         array = ffi.new("gid_t[]", list(groups))
         if lib.glfs_setfsgroups(len(groups), array) != 0:
@@ -1463,7 +1124,7 @@ def _raise_gp_error(vol: Volume, code: int, path: Any) -> NoReturn:
     """Raise for the int a path builtin (``stat_path``) returned instead of its result:
     ``GP_NOT_MOUNTED``, ``GP_EMBEDDED_NUL``, or an errno."""
     if code == lib.GP_NOT_MOUNTED:
-        raise vol._not_mounted_error()
+        raise _mount.not_mounted_error(vol)
     if code == lib.GP_EMBEDDED_NUL:
         raise ValueError("embedded null byte")
     raise oserror(code, path)
@@ -1551,207 +1212,3 @@ def _check_logging(log_file: object, log_level: object) -> tuple[str | None, int
     """The Volume's ``(log_file, log_level)``: checked, level names resolved, and the
     environment's defaults for what was not given (see :mod:`gpath._logsettings`)."""
     return _logsettings.resolve(log_file, log_level)
-
-
-def _log_arg(log_file: str | None) -> Any:
-    return ffi.NULL if log_file is None else _logsettings.c_path(log_file)
-
-
-def _prepare_logging(
-    fs: Any, volname: str, log_level: int, xlator_options: Mapping[tuple[str, str], str]
-) -> None:
-    """Before ``glfs_set_logging`` at mount: give the volume's io-stats translator the
-    mount's log level (``mount()`` has checked the log directory before ``glfs_new``).
-
-    glusterd's volfile sets io-stats' own ``log-level`` (the volume's client-log-level,
-    INFO by default), which outranks the mount's level for that translator: its INFO
-    lines would reach even a log at level 3.  io-stats also makes a level other than INFO
-    the mount's level, so only a level it has a name for is passed on.
-    """
-    name = _logsettings.XLATOR_LEVEL_NAMES.get(log_level)
-    if name is None or any(key == "log-level" for _, key in xlator_options):
-        return  # the user's own log-level option wins
-    if lib.glfs_set_xlator_option(fs, volname.encode(), b"log-level", name.encode()) != 0:
-        raise _mount_error("cannot set the log level of io-stats")
-
-
-def _known_failure(err: int, log: str) -> str | None:
-    """What a failed ``glfs_init`` meant, where its errno and log lines tell it plainly."""
-    if err == errno.ENOENT and "failed to get the volume file" in log:
-        return "the volume does not exist on that server"
-    if "Exhausted all volfile servers" in log:
-        return "no glusterd could be reached there"
-    return None
-
-
-def _with_detail(message: str, detail: str) -> str:
-    return message + "\n" + detail if detail else message
-
-
-def _mount_error(what: str) -> LibgfapiException:
-    err = ffi.errno or errno.EINVAL
-    return LibgfapiException(err, f"{what}: {os.strerror(err)}")
-
-
-# Log lines after which glfs_init can only fail, though it may never return: with a single
-# brick, libgfapi 10.3 ignores the client's AUTH_FAILED event and waits forever (measured);
-# with replicas it gives up (EIO) after about 10 s.
-_REFUSAL_MARKERS = {
-    "remote-error=Authentication failed": "authentication failed",
-}
-# Causes worth naming in the first line of a mount error (glfs_init itself says only EIO).
-_FAILURE_MARKERS = {
-    **_REFUSAL_MARKERS,
-    "SSL routines": "TLS handshake failed",
-}
-# Logged (INFO) by a client transport with I/O TLS on.
-_TLS_ON = b"IO path is ENABLED"
-# Once refused, how long glfs_init may still finish by itself (another server may accept).
-_REFUSAL_GRACE = 2.0
-_INIT_POLL = 0.1
-
-
-def _init(
-    fs: Any, timeout: float | None, capture: _LogCapture
-) -> tuple[int | None, int, str | None]:
-    """Run ``glfs_init`` in a worker thread and wait for it, watching the mount's log.
-
-    Returns ``(ret, errno, None)`` when ``glfs_init`` returned, or ``(None, ETIMEDOUT, None)``
-    after *timeout*, or ``(None, EACCES, reason)`` when the log shows the server refused the
-    client.  In the last two cases (and if the wait is interrupted) the handle is abandoned:
-    the worker calls ``glfs_fini`` once ``glfs_init`` returns (never during it), and if it
-    never returns the handle stays idle until the process ends.
-    """
-    outcome: list[tuple[int, int]] = []
-    done = threading.Event()
-    abandoned = threading.Event()
-    lock = threading.Lock()
-
-    def worker() -> None:
-        ret = lib.glfs_init(fs)
-        err = ffi.errno if ret != 0 else 0
-        with lock:
-            if abandoned.is_set():
-                lib.glfs_fini(fs)  # nobody waits for it any more: release it here
-                return
-            outcome.append((ret, err))
-            done.set()
-
-    threading.Thread(target=worker, name="gpath-glfs-init", daemon=True).start()
-    start = time.monotonic()
-    deadline = None if timeout is None or math.isinf(timeout) else start + timeout
-    refusal: str | None = None
-    refused_at = 0.0
-    try:
-        while True:
-            now = time.monotonic()
-            wait = _INIT_POLL
-            if deadline is not None:
-                wait = min(wait, deadline - now)
-            if done.wait(max(wait, 0.0)):
-                break
-            now = time.monotonic()
-            if deadline is not None and now >= deadline:
-                break
-            if refusal is None:
-                refusal = capture.refusal()
-                refused_at = now
-            elif now - refused_at >= _REFUSAL_GRACE:
-                break
-    finally:  # also on KeyboardInterrupt: never leave the handle without an owner
-        with lock:
-            if not outcome:
-                abandoned.set()
-    if outcome:
-        ret, err = outcome[0]
-        return ret, err, None
-    if refusal is not None:
-        return None, errno.EACCES, refusal
-    return None, errno.ETIMEDOUT, None
-
-
-def _find_marker(data: bytes, markers: Mapping[str, str]) -> str | None:
-    text = data.decode("utf-8", "replace")
-    for marker, reason in markers.items():
-        if marker in text:
-            return reason
-    return None
-
-
-class _LogCapture:
-    """Routes libgfapi's log to a private file during mount when the user's goes nowhere.
-
-    A failed ``glfs_init`` reports only an errno (often EIO); the reason ("Authentication
-    failed", "certificate verify failed") is in the log, so we keep its tail for the error.
-    With the user's own log file, only what this mount appended is looked at; stderr
-    (``"-"``) is left to the user, whose terminal shows the lines already.
-    """
-
-    def __init__(self, log_file: str | None, log_level: int) -> None:
-        self.path = log_file
-        self.level = log_level
-        self._temp: str | None = None
-        self._start = 0
-        self._scanned = 0
-        if log_file == "/dev/null":
-            fd, self._temp = tempfile.mkstemp(prefix="gpath-mount-", suffix=".log")
-            os.close(fd)
-            self.path = self._temp
-            self.level = max(log_level, 5)  # warnings and errors at least
-        elif log_file is not None and log_file != "-":
-            try:
-                self._start = self._scanned = os.stat(log_file).st_size
-            except OSError:
-                pass
-
-    def _read(self, offset: int) -> bytes:
-        if self.path is None or self.path == "-":
-            return b""  # "-" is stderr, not a file named "-" in the working directory
-        try:
-            with open(self.path, "rb") as fh:
-                fh.seek(offset)
-                return fh.read()
-        except OSError:
-            return b""
-
-    def refusal(self) -> str | None:
-        """The reason if the log written so far shows the server refusing the client."""
-        data = self._read(self._scanned)
-        complete = data.rfind(b"\n") + 1  # look at whole lines only
-        self._scanned += complete
-        return _find_marker(data[:complete], _REFUSAL_MARKERS)
-
-    def reason(self) -> str | None:
-        """A short cause of the failure if this mount's log names a known one."""
-        data = self._read(self._start)
-        found = _find_marker(data, _FAILURE_MARKERS)
-        if (
-            found is None
-            and _TLS_ON in data
-            and (b"disconnected from" in data or b"Connection reset by peer" in data)
-            and not any(
-                m in data
-                for m in (b"attached to remote volume", b"Connection refused", b"No route")
-            )
-        ):
-            # The brick often just drops a client whose certificate it does not trust:
-            # the client then logs a plain disconnect or reset, no SSL error (10.3).
-            found = (
-                "TLS handshake failed: the brick closed the connection; is this client's "
-                "certificate in its ssl.ca-list?"
-            )
-        return found
-
-    def tail(self) -> str:
-        lines = self._read(self._start).decode("utf-8", "replace").splitlines()
-        relevant = [line for line in lines if "] E [" in line or "] W [" in line or "] C [" in line]
-        chosen = (relevant or lines)[-_LOG_TAIL_LINES:]
-        return "\n".join(line if len(line) <= 400 else line[:400] + "..." for line in chosen)
-
-    def discard(self) -> None:
-        if self._temp is not None:
-            try:
-                os.unlink(self._temp)
-            except OSError:
-                pass
-            self._temp = None

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+import gpath._mount
 import gpath.dir
 import gpath.file
 import gpath.volume
@@ -56,7 +57,7 @@ class LibSpy:
 def spy(monkeypatch: pytest.MonkeyPatch) -> LibSpy:
     real = gpath.volume.lib
     spy = LibSpy(real)
-    for module in (gpath.volume, gpath.file, gpath.dir):
+    for module in (gpath.volume, gpath.file, gpath.dir, gpath._mount):
         monkeypatch.setattr(module, "lib", spy)
     return spy
 

@@ -357,7 +357,7 @@ def test_interpreter_exit_with_open_files(how: str) -> None:
 # A libgfapi stand-in for the child scripts below: the real calls, with a delay injected
 # around the named ones (only in threads named "slow"), to open the race windows wide.
 SLOW_LIB = """
-import gpath.dir, gpath.file, gpath.volume
+import gpath._mount, gpath.dir, gpath.file, gpath.volume
 REAL = gpath.volume.lib
 CALLS = []  # calls made by the "slow" thread
 ORDER = []  # every close and fini, from any thread, in order
@@ -386,11 +386,11 @@ class SlowLib:
         return call
 def install(**kw):
     lib = SlowLib(**kw)
-    for module in (gpath.dir, gpath.file, gpath.volume):
+    for module in (gpath._mount, gpath.dir, gpath.file, gpath.volume):
         module.lib = lib
 def delay_registration():
     # 0.5 s between a new handle's C open and its registration with the mount
-    for cls, name in ((gpath.volume.Volume, "_register_glfd"), (gpath.dir.Dir, "__init__")):
+    for cls, name in ((gpath._mount.Mount, "register"),):
         def wrap(real):
             def delayed(*args, **kwargs):
                 if threading.current_thread().name == "slow":

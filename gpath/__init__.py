@@ -33,6 +33,7 @@ _EXPORTS = {
 }
 
 if TYPE_CHECKING:  # "X as X": explicit re-exports, so `from gpath import X` type-checks
+    from gpath._mount import MountState as MountState
     from gpath.dir import Dir as Dir
     from gpath.dir import Dirent as Dirent
     from gpath.dir import DirEntry as DirEntry
@@ -45,7 +46,6 @@ if TYPE_CHECKING:  # "X as X": explicit re-exports, so `from gpath import X` typ
     from gpath.errors import VolumeNotMounted as VolumeNotMounted
     from gpath.file import File as File
     from gpath.file import Glfd as Glfd
-    from gpath._mount import MountState as MountState
     from gpath.path import GlusterPath as GlusterPath
     from gpath.volume import Volume as Volume
 

@@ -1,8 +1,8 @@
 """``read_bytes``: the reads that return a new ``bytes`` object (``File.read``/``pread``).
 
 The result is allocated once at its full size and filled in place, so ``File.read(-1)`` of a
-big file peaks at about the file size, not twice it.  On CPython this is one C builtin,
-``gp_read_bytes`` in ``_lowlevel/helpers.c`` (made by ``gpath._lowlevel.builtin``).
+big file peaks at about the file size, not twice it.  On CPython this is one C function,
+``gp_read_bytes`` in ``_lowlevel/speedups.c``.
 Elsewhere the same contract is kept in Python with one copy.
 
 ``read_bytes(glfd_address, size, offset)`` reads up to *size* bytes sequentially (*offset*
@@ -16,9 +16,9 @@ from __future__ import annotations
 import errno
 from collections.abc import Callable
 
-from gpath._lowlevel import builtin, ffi, lib
+from gpath._lowlevel import ffi, lib, speedups
 
-#: Reads go in pieces of this size (``GP_READ_CHUNK`` in ``_lowlevel/helpers.c`` says why).
+#: Reads go in pieces of this size (``GP_READ_CHUNK`` in ``_lowlevel/gpath.h`` says why).
 READ_CHUNK: int = lib.GP_READ_CHUNK
 
 ReadBytes = Callable[[int, int, int], bytes | int]
@@ -46,4 +46,4 @@ def read_bytes_fallback(address: int, size: int, offset: int) -> bytes | int:
     return bytes(buffer)
 
 
-read_bytes: ReadBytes = builtin("read_bytes") or read_bytes_fallback
+read_bytes: ReadBytes = speedups.read_bytes if speedups is not None else read_bytes_fallback

@@ -8,12 +8,12 @@ import struct
 from collections.abc import Callable
 from typing import Any
 
-from gpath._lowlevel import builtin, ffi, lib
+from gpath._lowlevel import ffi, lib, speedups
 
 _NS = 1_000_000_000
 
 #: os.stat_result's 19 fields in the order and types gp_pack_stat() writes them (see
-#: _lowlevel/helpers.c): one unpack_from() gives the tuple os.stat_result takes.
+#: _lowlevel/gpath.h): one unpack_from() gives the tuple os.stat_result takes.
 STAT_LAYOUT = struct.Struct("=qQQqqqqqqqdddqqqqqQ")
 # ... followed by the three tv_nsec, read only when a *_ns total overflowed 64 bits.
 _NSEC = struct.Struct("=3q")
@@ -61,10 +61,10 @@ def stat_path_fallback(mount_address: int, path: str | bytes, follow: int) -> os
 
 
 #: ``stat_path(mount_address, path, follow)``: Volume.stat()'s one C call (``gp_stat_path`` in
-#: ``_lowlevel/helpers.c``).  *path* is str or bytes (checked in C as ``encode()`` checks it);
+#: ``_lowlevel/speedups.c``).  *path* is str or bytes (checked in C as ``encode()`` checks it);
 #: the result is the ``os.stat_result``, or an int: the errno, ``GP_NOT_MOUNTED`` or
 #: ``GP_EMBEDDED_NUL``.
-stat_path: StatPath = builtin("stat_path", os.stat_result) or stat_path_fallback
+stat_path: StatPath = speedups.stat_path if speedups is not None else stat_path_fallback
 
 
 def statvfs_result(sv: Any) -> os.statvfs_result:

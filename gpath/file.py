@@ -364,7 +364,7 @@ class File(io.RawIOBase):
     def _forget_in_child(self) -> None:
         """After fork, in the child: closed, without a C call.
 
-        See volume._forget_mounts_in_child.
+        See _mount._forget_mounts_in_child.
         """
         self._lock = threading.Lock()  # a thread of the parent may have held it at the fork
         self._handle.forget()

@@ -85,6 +85,7 @@ stamp_key() {
 installed() {
     local so dist
     so=$(compgen -G "$ROOT/gpath/_lowlevel/_glfs*.so") || return 1
+    compgen -G "$ROOT/gpath/_lowlevel/_speedups*.so" >/dev/null || return 1
     dist=$(compgen -G "$VENV/lib/python3*/site-packages/${DIST//-/_}-*.dist-info") || return 1
     [ -n "$so" ] && [ -n "$dist" ]
 }

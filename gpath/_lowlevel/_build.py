@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from cffi import FFI
 
@@ -81,22 +82,26 @@ def _macro(definition: str) -> tuple[str, str | None]:
     return (name, value if sep else None)
 
 
-def make_ffi() -> FFI:
+def compile_options() -> dict[str, Any]:
+    """The compiler and linker options of both compiled modules (``setup.py`` builds the
+    extension module with them too): libgfapi's from pkg-config, and ``gpath.h``'s folder."""
     _check_library()
     cflags = _pkg_config("--cflags")
     libs = _pkg_config("--libs")
+    return {
+        "include_dirs": [str(HERE)] + [flag[2:] for flag in cflags if flag.startswith("-I")],
+        "define_macros": [_macro(flag[2:]) for flag in cflags if flag.startswith("-D")],
+        "libraries": [flag[2:] for flag in libs if flag.startswith("-l")],
+        "library_dirs": [flag[2:] for flag in libs if flag.startswith("-L")],
+        # -ffp-contract=off: floats as CPython
+        "extra_compile_args": ["-O2", "-Wno-unused-function", "-ffp-contract=off"],
+    }
+
+
+def make_ffi() -> FFI:
     ffibuilder = FFI()
     ffibuilder.cdef("".join((HERE / name).read_text() for name in CDEFS))
-    ffibuilder.set_source(
-        MODULE_NAME,
-        _preamble(),
-        include_dirs=[flag[2:] for flag in cflags if flag.startswith("-I")],
-        define_macros=[_macro(flag[2:]) for flag in cflags if flag.startswith("-D")],
-        libraries=[flag[2:] for flag in libs if flag.startswith("-l")],
-        library_dirs=[flag[2:] for flag in libs if flag.startswith("-L")],
-        # -ffp-contract=off: floats as CPython
-        extra_compile_args=["-O2", "-Wno-unused-function", "-ffp-contract=off"],
-    )
+    ffibuilder.set_source(MODULE_NAME, _preamble(), **compile_options())
     return ffibuilder
 
 

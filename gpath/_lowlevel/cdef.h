@@ -211,7 +211,6 @@ void gp_close_wait(gp_mount_t *m);
 int gp_stat(gp_mount_t *m, const char *path, size_t len, int follow, void *out);
 int gp_fstat(glfs_fd_t *fd, void *out);
 #define GP_READ_CHUNK ...
-void *gp_builtin_method(const char *name);
 #define GP_OPEN_NOT_DIR ...
 mode_t gp_umask(void);
 glfs_fd_t *gp_open(glfs_t *fs, const char *path, int flags, mode_t mode, const char *owner,

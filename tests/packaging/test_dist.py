@@ -133,10 +133,12 @@ def test_sdist_contents(built: Built) -> None:
         "gpath/_lowlevel/helpers.c",
         "gpath/_lowlevel/aio.c",
         "gpath/_lowlevel/aio.cdef.h",
+        "gpath/_lowlevel/gpath.h",
+        "gpath/_lowlevel/speedups.c",
     }
     assert needed <= names, f"missing from the sdist: {sorted(needed - names)}"
     built = (".so", ".o", ".c", ".pyc")
-    sources = {"gpath/_lowlevel/helpers.c", "gpath/_lowlevel/aio.c"}
+    sources = {f"gpath/_lowlevel/{name}.c" for name in ("helpers", "aio", "speedups")}
     stale = [n for n in names if n.endswith(built) and n not in sources]
     assert not stale, f"build products in the sdist: {stale}"
 
@@ -169,6 +171,7 @@ def test_wheel_metadata_and_files(built: Built) -> None:
     assert re.search(plugin, entry_points, re.MULTILINE), entry_points
     assert "gpath/py.typed" in names
     assert any(re.fullmatch(r"gpath/_lowlevel/_glfs\..*\.so", n) for n in names)
+    assert "gpath/_lowlevel/_speedups.abi3.so" in names  # the limited API, as _glfs
     data = {
         p.relative_to(ROOT).as_posix()
         for pattern in ("*.h", "*.pyi")

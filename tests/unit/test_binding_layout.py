@@ -51,3 +51,28 @@ def test_build_without_headers_names_the_missing_package() -> None:
     assert "Traceback" not in result.stderr
     assert "libglusterfs-dev" in result.stderr
     assert "glusterfs-api-devel" in result.stderr
+
+
+def test_c_lives_in_c_files() -> None:
+    """No C source in a Python string: the build reads the .c/.h files beside it."""
+    import re
+    from pathlib import Path
+
+    lowlevel = Path(__file__).resolve().parents[2] / "gpath" / "_lowlevel"
+    c_markers = re.compile(r"#include|static (int|void|PyObject)|Py_BEGIN_ALLOW_THREADS")
+    for module in lowlevel.parent.rglob("*.py"):
+        assert not c_markers.search(module.read_text()), module
+    assert {p.name for p in lowlevel.glob("*.c")} >= {"helpers.c", "speedups.c", "aio.c"}
+
+
+def test_speedups_module_is_an_extension_of_the_limited_api() -> None:
+    import sys
+
+    from gpath import _buffers, _stat
+    from gpath._lowlevel import _speedups, speedups
+
+    assert sys.implementation.name == "cpython" and speedups is _speedups
+    assert _speedups.__file__ is not None and _speedups.__file__.endswith("_speedups.abi3.so")
+    assert _stat.stat_path is _speedups.stat_path
+    assert _buffers.read_bytes is _speedups.read_bytes
+    assert type(_speedups.stat_path).__name__ == "builtin_function_or_method"

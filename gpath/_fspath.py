@@ -7,8 +7,9 @@ import os
 import sys
 from typing import TypeAlias, Union
 
+from gpath._limits import PATH_MAX
+
 #: Size limit of a path argument, terminating NUL included (limits.h), as the kernel applies it.
-PATH_MAX = 4096
 
 FS_ENCODING = sys.getfilesystemencoding()
 FS_ERRORS = sys.getfilesystemencodeerrors()

@@ -34,6 +34,7 @@ import re
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
+from gpath._limits import SYMLOOP_MAX
 from gpath._pathinfo import GlusterPathInfo
 from gpath.dir import read_listing
 from gpath.errors import is_passed_over
@@ -43,7 +44,6 @@ if TYPE_CHECKING:
 
 _MAGIC = re.compile(r"[*?[]")
 _SPECIAL = ("", ".", "..")
-_MAX_SYMLINKS = 40  # Linux's MAXSYMLINKS: where pathlib's descent ends with ELOOP
 
 # A directory's identity: (st_dev, st_ino), or None if it could not be found out.
 DirId = tuple[int, int] | None
@@ -368,7 +368,7 @@ class Selector:
                 for _name, entry_path, entry_info in entries:
                     is_link = entry_info.is_symlink()
                     # Past the limit, Linux's stat fails with ELOOP: pathlib sees no directory.
-                    is_dir = entry_info.is_dir() and not (is_link and links >= _MAX_SYMLINKS)
+                    is_dir = entry_info.is_dir() and not (is_link and links >= SYMLOOP_MAX)
                     if is_dir or not dir_only:
                         if match is None or match(entry_path, match_pos):
                             if dir_only:

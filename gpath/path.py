@@ -65,7 +65,6 @@ except ImportError:  # pragma: no cover - not on Linux
 __all__ = ["GlusterPath", "GlusterPathInfo", "XAttrs", "VolumeSpec", "DiskUsage", "DEFAULT_WORKERS"]
 
 DEFAULT_WORKERS = _tree.DEFAULT_WORKERS
-_MAX_SYMLINKS = 40  # like Linux's MAXSYMLINKS
 _SCHEMES = {"gluster": "tcp", "gluster+tcp": "tcp", "gluster+rdma": "rdma", "gluster+unix": "unix"}
 
 # The mode strings of ``open()``, as in typeshed, so each mode gets its io class.
@@ -782,41 +781,7 @@ class GlusterPath:
         ``FileNotFoundError`` is raised.  A symlink loop raises ``OSError(ELOOP)`` when
         *strict*.
         """
-        vol = self._vol()
-        pending = [p for p in self._path.split("/") if p][::-1]
-        resolved = ""
-        links = 0
-        while pending:
-            name = pending.pop()
-            if name == ".":
-                continue
-            if name == "..":
-                resolved = resolved.rpartition("/")[0]
-                continue
-            candidate = resolved + "/" + name
-            try:
-                st = vol.lstat(candidate)
-            except OSError:
-                if strict:
-                    raise
-                resolved = candidate
-                continue
-            if not stat_module.S_ISLNK(st.st_mode):
-                resolved = candidate
-                continue
-            links += 1
-            if links > _MAX_SYMLINKS:
-                if strict:
-                    raise OSError(errno.ELOOP, os.strerror(errno.ELOOP), self._path)
-                resolved = candidate
-                continue
-            target = vol.readlink(candidate)
-            if target.startswith("/"):
-                resolved = ""
-            pending.extend([p for p in target.split("/") if p][::-1])
-        if strict:
-            vol.stat(resolved or "/")
-        return self._new(resolved or "/")
+        return self._new(self._vol().realpath(self._path, strict=strict))
 
     def readlink(self) -> pathlib.PurePosixPath:
         """The target of this symlink, as stored (it may be relative)."""

@@ -32,6 +32,7 @@ from typing_extensions import Buffer, Self
 from gpath import _logsettings, _mount, _shutil, _volspec, _xattr
 from gpath._fspath import StrOrBytesPath, decode_like, encode, wants_bytes
 from gpath._handle import MountHandle
+from gpath._limits import PATH_MAX, SYMLOOP_MAX
 from gpath._lowlevel import ffi, lib, require_symbol
 from gpath._modes import parse_mode
 from gpath._mount import MountState
@@ -53,8 +54,6 @@ if TYPE_CHECKING:
 
 _VOLNAME_RE = re.compile(r"^[A-Za-z0-9_.-]+$")
 _TRANSPORTS = ("tcp", "unix", "rdma")
-_PATH_MAX = 4096
-_SYMLOOP_MAX = 40  # Linux's limit of symlinks followed while resolving one path
 # Every open(2) flag this platform's os module knows; other bits are refused, not passed on.
 _KNOWN_OPEN_FLAGS = functools.reduce(
     operator.or_, (getattr(os, name) for name in dir(os) if name.startswith("O_")), 0
@@ -803,7 +802,7 @@ class Volume:
         """Whether the directory *dir_st* (a stat) is a directory above *cpath*."""
         buf = ffi.new("struct stat *")
         current = cpath
-        for _ in range(_PATH_MAX // 2):
+        for _ in range(PATH_MAX // 2):
             parent = _parent_of(current)
             if self._call(lib.glfs_stat, parent, buf) != 0:
                 return False
@@ -854,57 +853,25 @@ class Volume:
 
     def readlink(self, path: AnyStr | os.PathLike[AnyStr]) -> AnyStr:
         """The target of symbolic link *path* (str or bytes, like *path*)."""
-        buf = ffi.new("char[]", _PATH_MAX + 1)
-        ret = self._call(lib.glfs_readlink, encode(path), buf, _PATH_MAX)
-        if ret < 0:
+        target = self._call(_readlink, encode(path))
+        if target is None:
             raise_oserror(path)
-        return decode_like(ffi.unpack(buf, ret), wants_bytes(path))  # type: ignore[return-value]
+        return decode_like(target, wants_bytes(path))  # type: ignore[return-value]
 
-    def realpath(self, path: AnyStr | os.PathLike[AnyStr]) -> AnyStr:
+    def realpath(self, path: AnyStr | os.PathLike[AnyStr], *, strict: bool = True) -> AnyStr:
         """*path* made absolute, with every symlink, ``.`` and ``..`` resolved.
 
-        Strict like realpath(3): a missing component raises ``FileNotFoundError``, a
-        symlink loop ``OSError(ELOOP)``.  Resolved here, one ``lstat`` per component:
-        ``glfs_realpath`` of GlusterFS 10.3 returns symlinks unresolved.
+        Strict by default, like realpath(3): a missing component raises
+        ``FileNotFoundError``, a symlink loop ``OSError(ELOOP)``.  With ``strict=False``
+        (``os.path.realpath``'s default) what cannot be resolved is kept as it is.
+        Resolved here, one ``lstat`` per component: ``glfs_realpath`` of GlusterFS 10.3
+        returns symlinks unresolved.  Absolute link targets are in-volume paths.
         """
         name = encode(path)
         if not name.startswith(b"/"):
             name = os.fsencode(self.getcwd()).rstrip(b"/") + b"/" + name
-        pending = [part for part in reversed(name.split(b"/")) if part]
-        resolved = b""  # b"" is the root
-        links = 0
-        buf = ffi.new("struct stat *")
-        while pending:
-            part = pending.pop()
-            if part == b".":
-                continue
-            if part == b"..":
-                resolved = resolved.rpartition(b"/")[0]
-                continue
-            candidate = resolved + b"/" + part
-            if self._call(lib.glfs_lstat, candidate, buf) != 0:
-                raise_oserror(path)
-            mode = buf.st_mode
-            if stat_module.S_ISLNK(mode):
-                links += 1
-                if links > _SYMLOOP_MAX:
-                    raise oserror(errno.ELOOP, path)
-                target = self._readlink_bytes(candidate, path)
-                if target.startswith(b"/"):
-                    resolved = b""
-                pending.extend(part for part in reversed(target.split(b"/")) if part)
-            elif pending and not stat_module.S_ISDIR(mode):
-                raise oserror(errno.ENOTDIR, path)
-            else:
-                resolved = candidate
-        return decode_like(resolved or b"/", wants_bytes(path))  # type: ignore[return-value]
-
-    def _readlink_bytes(self, cpath: bytes, path: Any) -> bytes:
-        buf = ffi.new("char[]", _PATH_MAX + 1)
-        ret = self._call(lib.glfs_readlink, cpath, buf, _PATH_MAX)
-        if ret < 0:
-            raise_oserror(path)
-        return ffi.unpack(buf, ret)  # type: ignore[no-any-return]
+        resolved = self._call(_resolve, name, strict, path)
+        return decode_like(resolved, wants_bytes(path))  # type: ignore[return-value]
 
     # -- working directory and identity ----------------------------------------------------------
 
@@ -914,8 +881,8 @@ class Volume:
 
     def getcwd(self) -> str:
         """The mount's working directory."""
-        buf = ffi.new("char[]", _PATH_MAX + 1)
-        if self._call(lib.glfs_getcwd, buf, _PATH_MAX + 1) == ffi.NULL:
+        buf = ffi.new("char[]", PATH_MAX + 1)
+        if self._call(lib.glfs_getcwd, buf, PATH_MAX + 1) == ffi.NULL:
             raise_oserror()
         return os.fsdecode(ffi.string(buf))
 
@@ -1116,8 +1083,56 @@ def _directory_error(vol: Volume, cpath: bytes) -> int:
     return 0 if stat_module.S_ISDIR(st.st_mode) else errno.ENOTDIR
 
 
-# How many symlinks _open_glfd() follows before ELOOP (the kernel's MAXSYMLINKS).
-_MAX_SYMLINK_HOPS = 40
+def _readlink(fs: Any, cpath: bytes) -> bytes | None:
+    """The target of symlink *cpath* (inside the mount's hold), or None with errno set."""
+    buf = ffi.new("char[]", PATH_MAX + 1)
+    size = lib.glfs_readlink(fs, cpath, buf, PATH_MAX)
+    return None if size < 0 else ffi.unpack(buf, size)
+
+
+def _resolve(fs: Any, name: bytes, strict: bool, path: Any) -> bytes:
+    """Absolute *name* with every symlink, ``.`` and ``..`` resolved (inside the mount's
+    hold): :meth:`Volume.realpath` and ``GlusterPath.resolve()``.  Without *strict*, a
+    component that cannot be looked up, or one link too many, is kept as it is."""
+    pending = [part for part in reversed(name.split(b"/")) if part]
+    resolved = b""  # b"" is the root
+    links = 0
+    st = ffi.new("struct stat *")
+    while pending:
+        part = pending.pop()
+        if part == b".":
+            continue
+        if part == b"..":
+            resolved = resolved.rpartition(b"/")[0]
+            continue
+        candidate = resolved + b"/" + part
+        if lib.glfs_lstat(fs, candidate, st) != 0:
+            if strict:
+                raise_oserror(path)
+            resolved = candidate
+            continue
+        mode = st.st_mode
+        if stat_module.S_ISLNK(mode):
+            links += 1
+            if links > SYMLOOP_MAX:
+                if strict:
+                    raise oserror(errno.ELOOP, path)
+                resolved = candidate
+                continue
+            target = _readlink(fs, candidate)
+            if target is None:
+                if strict:
+                    raise_oserror(path)
+                resolved = candidate
+                continue
+            if target.startswith(b"/"):
+                resolved = b""
+            pending.extend(part for part in reversed(target.split(b"/")) if part)
+        elif pending and not stat_module.S_ISDIR(mode) and strict:
+            raise oserror(errno.ENOTDIR, path)
+        else:
+            resolved = candidate
+    return resolved or b"/"
 
 
 def _raise_gp_error(vol: Volume, code: int, path: Any) -> NoReturn:
@@ -1170,7 +1185,7 @@ def _open_failed(
     Called inside the mount's hold, with errno still that of the failed ``gp_open``.
     Returns the glfd of a retried open or raises ``OSError``.
     """
-    for _ in range(_MAX_SYMLINK_HOPS):
+    for _ in range(SYMLOOP_MAX):
         err = ffi.errno or errno.EIO
         if state[0] != -1:
             if err == errno.ELOOP and flags & os.O_EXCL and flags & os.O_CREAT:
@@ -1182,10 +1197,8 @@ def _open_failed(
         # name was removed meanwhile: then simply try again).
         st = ffi.new("struct stat *")
         if lib.glfs_lstat(fs, cpath, st) == 0 and stat_module.S_ISLNK(st.st_mode):
-            buf = ffi.new("char[]", _PATH_MAX + 1)
-            size = lib.glfs_readlink(fs, cpath, buf, _PATH_MAX)
-            if size >= 0:
-                target = ffi.unpack(buf, size)
+            target = _readlink(fs, cpath)
+            if target is not None:
                 # Absolute targets resolve inside the volume, as libgfapi resolves them.
                 cpath = (
                     target

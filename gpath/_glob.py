@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING
 
 from gpath._limits import SYMLOOP_MAX
 from gpath._pathinfo import GlusterPathInfo
-from gpath.dir import read_listing
+from gpath.dir import ListingPrefetcher, read_listing
 from gpath.errors import is_passed_over
 
 if TYPE_CHECKING:
@@ -214,18 +214,23 @@ class Selector:
 
     # -- file system access ------------------------------------------------------------------
 
-    def scandir(self, path: str) -> list[tuple[str, str, GlusterPathInfo]]:
-        """(name, path, info) for each entry of directory *path* (which ends in ``/``)."""
+    def scandir(
+        self, path: str, listings: ListingPrefetcher[list[tuple[str, int, bytes]]] | None = None
+    ) -> list[tuple[str, str, GlusterPathInfo]]:
+        """(name, path, info) for each entry of directory *path* (which ends in ``/``),
+        through *listings* if given."""
         vol, seed = self.vol, GlusterPathInfo._from_listing
+        listing = read_listing(vol, path) if listings is None else listings.get(path)
         return [
-            (name, path + name, seed(vol, path + name, mode, raw))
-            for name, mode, raw in read_listing(vol, path)
+            (name, path + name, seed(vol, path + name, mode, raw)) for name, mode, raw in listing
         ]
 
-    def entries(self, path: str) -> list[tuple[str, str, GlusterPathInfo]]:
+    def entries(
+        self, path: str, listings: ListingPrefetcher[list[tuple[str, int, bytes]]] | None = None
+    ) -> list[tuple[str, str, GlusterPathInfo]]:
         """:meth:`scandir`, or nothing for a directory that is gone or may not be read."""
         try:
-            return self.scandir(path)
+            return self.scandir(path, listings)
         except (OSError, ValueError) as exc:
             if not is_passed_over(exc):
                 raise
@@ -342,19 +347,24 @@ class Selector:
                 yield from select_following(path, info, match_pos)
                 return
             stack = [path]
-            while stack:
-                directory = stack.pop()
-                entries = self.entries(directory)
-                for _name, entry_path, entry_info in entries:
-                    is_dir = entry_info.is_dir(follow_symlinks=False)
-                    if is_dir or not dir_only:
-                        if match is None or match(entry_path, match_pos):
-                            if dir_only:
-                                yield from select_next(entry_path, entry_info, True)
-                            else:
-                                yield entry_path, entry_info
-                        if is_dir:
-                            stack.append(entry_path + "/")
+            listings = ListingPrefetcher.of(self.vol)
+            try:
+                while stack:
+                    directory = stack.pop()
+                    entries = self.entries(directory, listings)
+                    for _name, entry_path, entry_info in entries:
+                        is_dir = entry_info.is_dir(follow_symlinks=False)
+                        if is_dir or not dir_only:
+                            if match is None or match(entry_path, match_pos):
+                                if dir_only:
+                                    yield from select_next(entry_path, entry_info, True)
+                                else:
+                                    yield entry_path, entry_info
+                            if is_dir:
+                                stack.append(entry_path + "/")
+                    listings.ahead(stack[-ListingPrefetcher.WINDOW :])  # listed meanwhile
+            finally:
+                listings.close()
 
         def select_following(
             path: str, info: GlusterPathInfo | None, match_pos: int

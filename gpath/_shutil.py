@@ -6,6 +6,7 @@ Kept out of volume.py so that the Volume class stays a thin layer over libgfapi 
 from __future__ import annotations
 
 import errno
+import functools
 import os
 import posixpath
 import shutil
@@ -14,6 +15,7 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from gpath._fspath import StrOrBytesPath
+from gpath.dir import DirEntryAny, ListingPrefetcher
 from gpath.errors import Error, SameFileError, oserror
 
 if TYPE_CHECKING:
@@ -58,6 +60,21 @@ def walk(
         chain = frozenset([start]) if start else frozenset()
     # Iterative, so deep trees cannot exhaust the recursion limit.
     stack: list[Any] = [(top, chain)]
+    listings = ListingPrefetcher(functools.partial(_scandir_list, vol))
+    try:
+        yield from _walk_stack(stack, listings, topdown, onerror, followlinks)
+    finally:
+        listings.close()
+
+
+def _walk_stack(
+    stack: list[Any],
+    listings: ListingPrefetcher[list[DirEntryAny]],
+    topdown: bool,
+    onerror: Callable[[OSError], object] | None,
+    followlinks: bool,
+) -> Iterator[tuple[Any, list[Any], list[Any]]]:
+    """:func:`walk`'s loop: directories come off *stack* and are listed by *listings*."""
     while stack:
         item = stack.pop()
         if len(item) == 3:  # bottom-up: emit after the children
@@ -69,16 +86,15 @@ def walk(
         symlinked: set[Any] = set()
         ids: dict[Any, tuple[int, int] | None] = {}
         try:
-            with vol.scandir(dirpath) as entries:
-                for entry in entries:
-                    if entry.is_dir(follow_symlinks=followlinks):
-                        dirs.append(entry.name)
-                        if entry.is_symlink():
-                            symlinked.add(entry.name)
-                        if chain is not None:
-                            ids[entry.name] = _file_id(entry.stat, follow_symlinks=True)
-                    else:
-                        nondirs.append(entry.name)
+            for entry in listings.get(dirpath):
+                if entry.is_dir(follow_symlinks=followlinks):
+                    dirs.append(entry.name)
+                    if entry.is_symlink():
+                        symlinked.add(entry.name)
+                    if chain is not None:
+                        ids[entry.name] = _file_id(entry.stat, follow_symlinks=True)
+                else:
+                    nondirs.append(entry.name)
         except OSError as err:
             # The libgfapi-python contract: without onerror a listing failure is raised
             # (os.walk would skip it silently).
@@ -103,6 +119,13 @@ def walk(
                     below = chain | {ident}
             children.append((posixpath.join(dirpath, d), below))
         stack.extend(reversed(children))
+        # the directories popped next, listed meanwhile
+        listings.ahead(item[0] for item in stack[-ListingPrefetcher.WINDOW :] if len(item) == 2)
+
+
+def _scandir_list(vol: Volume, path: Any) -> list[DirEntryAny]:
+    with vol.scandir(path) as entries:
+        return list(entries)
 
 
 def _file_id(stat: Callable[..., os.stat_result], **kwargs: bool) -> tuple[int, int] | None:

@@ -7,10 +7,12 @@ fetched in batches by a small C helper to keep the per-entry cost in Python low.
 
 from __future__ import annotations
 
+import functools
 import os
 import posixpath
 import stat as stat_module
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 import attrs
@@ -27,6 +29,7 @@ if TYPE_CHECKING:
 
 _BATCH = 128
 AnyName = TypeVar("AnyName", str, bytes)
+_Listing = TypeVar("_Listing")
 
 
 @attrs.frozen
@@ -332,6 +335,56 @@ def read_names(directory: Dir, decode: Callable[[bytes], Any]) -> list[Any]:
             if name != b"." and name != b"..":
                 names.append(decode(name))
     return names
+
+
+class ListingPrefetcher(Generic[_Listing]):
+    """Lists directories in worker threads ahead of a tree walk (``walk()``, ``rglob()``).
+
+    The walk still takes the listings one by one in its own order; it names the
+    directories it will visit next (:meth:`ahead`) and those are listed meanwhile, so
+    several round trips overlap while the walk's results and errors stay exactly those of a
+    sequential walk.  A directory not listed ahead is listed when asked for.
+    ``list_dir(path)`` makes one listing (:func:`read_listing`'s form by default).
+    """
+
+    #: Directories listed ahead at most, and the threads listing them.
+    WINDOW = 16
+    WORKERS = 8
+
+    def __init__(self, list_dir: Callable[[Any], _Listing]) -> None:
+        self._list_dir = list_dir
+        self._pending: dict[Any, Future[_Listing]] = {}
+        self._pool: ThreadPoolExecutor | None = None
+
+    @classmethod
+    def of(cls, volume: Volume) -> ListingPrefetcher[list[tuple[str, int, bytes]]]:
+        """A prefetcher of :func:`read_listing` listings on *volume*."""
+        return ListingPrefetcher(functools.partial(read_listing, volume))
+
+    def ahead(self, paths: Iterable[Any]) -> None:
+        """Start listing *paths* (the next ones the walk will ask for) unless already started."""
+        pending = self._pending
+        for path in paths:
+            if path not in pending and len(pending) < self.WINDOW:
+                if self._pool is None:
+                    self._pool = ThreadPoolExecutor(self.WORKERS, "gpath-listing")
+                pending[path] = self._pool.submit(self._list_dir, path)
+
+    def get(self, path: Any) -> _Listing:
+        """The listing of *path*, raising what listing it raised."""
+        future = self._pending.pop(path, None)
+        if future is None:
+            return self._list_dir(path)
+        return future.result()
+
+    def close(self) -> None:
+        """Drop what was listed ahead and not asked for; the threads end on their own."""
+        for future in self._pending.values():
+            future.cancel()
+        self._pending.clear()
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
 
 
 def _identity(name: bytes) -> bytes:

@@ -46,7 +46,7 @@ from gpath import _glob, _tree, _volspec
 from gpath._pathinfo import GlusterPathInfo
 from gpath._volspec import VolumeSpec
 from gpath._xattrmap import XAttrs
-from gpath.dir import read_listing
+from gpath.dir import ListingPrefetcher, read_listing
 from gpath.errors import UnsupportedOperation, is_absent, is_passed_over
 from gpath.file import File
 
@@ -1017,6 +1017,22 @@ class GlusterPath:
                     raise
                 top_id = None
         stack: list[Any] = [(self, frozenset([top_id]) if top_id else frozenset())]
+        listings = ListingPrefetcher.of(vol)
+        try:
+            yield from self._walk_stack(stack, listings, top_down, on_error, follow_symlinks)
+        finally:
+            listings.close()
+
+    def _walk_stack(
+        self,
+        stack: list[Any],
+        listings: ListingPrefetcher[list[tuple[str, int, bytes]]],
+        top_down: bool,
+        on_error: Callable[[OSError], object] | None,
+        follow_symlinks: bool,
+    ) -> Iterator[tuple[Self, list[str], list[str]]]:
+        """:meth:`walk`'s loop: directories come off *stack* and are listed by *listings*."""
+        window = ListingPrefetcher.WINDOW
         while stack:
             item = stack.pop()
             if len(item) == 3:
@@ -1024,7 +1040,7 @@ class GlusterPath:
                 continue
             top, ancestors = item
             try:
-                entries = read_listing(vol, top._path)
+                entries = listings.get(top._path)
             except OSError as exc:
                 if on_error is not None:
                     on_error(exc)
@@ -1072,6 +1088,8 @@ class GlusterPath:
                 if ident is not None and ident in ancestors:
                     continue  # a symlink back up the tree: do not loop
                 stack.append((child_path, ancestors | {ident} if ident else ancestors))
+            # the directories popped next, listed meanwhile
+            listings.ahead(item[0]._path for item in stack[-window:] if len(item) == 2)
 
     def mkdir(self, mode: int = 0o777, parents: bool = False, exist_ok: bool = False) -> None:
         """Create this directory (and missing *parents*); *exist_ok* accepts an existing one.

@@ -11,9 +11,11 @@ import os
 import posixpath
 import shutil
 import stat as stat_module
+import threading
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
+from gpath import _walk
 from gpath._fspath import StrOrBytesPath
 from gpath.dir import DirEntryAny, ListingPrefetcher
 from gpath.errors import Error, SameFileError, oserror
@@ -53,74 +55,29 @@ def walk(
     followlinks: bool,
 ) -> Iterator[tuple[Any, list[Any], list[Any]]]:
     top = os.fspath(top)
-    # libgfapi follows symlinks far past Linux's ELOOP limit: a loop must be cut by identity.
-    chain: frozenset[tuple[int, int]] | None = None
-    if followlinks:
-        start = _file_id(lambda: vol.stat(top))
-        chain = frozenset([start]) if start else frozenset()
-    # Iterative, so deep trees cannot exhaust the recursion limit.
-    stack: list[Any] = [(top, chain)]
+    top_id = _file_id(lambda: vol.stat(top)) if followlinks else None
+
+    def classify(directory: Any, entry: DirEntryAny) -> _walk.Classified:
+        if not entry.is_dir(follow_symlinks=followlinks):
+            return entry.name, False, None, None
+        ident = _file_id(entry.stat, follow_symlinks=True) if followlinks else None
+        return entry.name, True, ident, None
+
+    def on_error(exc: OSError) -> None:
+        # The libgfapi-python contract: without onerror a listing failure is raised
+        # (os.walk would skip it silently).
+        if onerror is None:
+            raise exc
+        onerror(exc)
+
     listings = ListingPrefetcher(functools.partial(_scandir_list, vol))
-    try:
-        yield from _walk_stack(stack, listings, topdown, onerror, followlinks)
-    finally:
-        listings.close()
+    yield from _walk.walk(
+        top, top_id, listings, _same, classify, posixpath.join, topdown, on_error, followlinks
+    )
 
 
-def _walk_stack(
-    stack: list[Any],
-    listings: ListingPrefetcher[list[DirEntryAny]],
-    topdown: bool,
-    onerror: Callable[[OSError], object] | None,
-    followlinks: bool,
-) -> Iterator[tuple[Any, list[Any], list[Any]]]:
-    """:func:`walk`'s loop: directories come off *stack* and are listed by *listings*."""
-    while stack:
-        item = stack.pop()
-        if len(item) == 3:  # bottom-up: emit after the children
-            yield item
-            continue
-        dirpath, chain = item
-        dirs: list[Any] = []
-        nondirs: list[Any] = []
-        symlinked: set[Any] = set()
-        ids: dict[Any, tuple[int, int] | None] = {}
-        try:
-            for entry in listings.get(dirpath):
-                if entry.is_dir(follow_symlinks=followlinks):
-                    dirs.append(entry.name)
-                    if entry.is_symlink():
-                        symlinked.add(entry.name)
-                    if chain is not None:
-                        ids[entry.name] = _file_id(entry.stat, follow_symlinks=True)
-                else:
-                    nondirs.append(entry.name)
-        except OSError as err:
-            # The libgfapi-python contract: without onerror a listing failure is raised
-            # (os.walk would skip it silently).
-            if onerror is None:
-                raise
-            onerror(err)
-            continue
-        if topdown:
-            yield dirpath, dirs, nondirs
-        else:
-            stack.append((dirpath, dirs, nondirs))
-        children = []
-        for d in dirs:
-            if not followlinks and d in symlinked:
-                continue
-            below = chain
-            if chain is not None:
-                ident = ids.get(d)  # None for a name the caller added while pruning
-                if ident is not None:
-                    if ident in chain:
-                        continue  # a symlink loop: listed in dirs, not entered
-                    below = chain | {ident}
-            children.append((posixpath.join(dirpath, d), below))
-        stack.extend(reversed(children))
-        # the directories popped next, listed meanwhile
-        listings.ahead(item[0] for item in stack[-ListingPrefetcher.WINDOW :] if len(item) == 2)
+def _same(path: Any) -> Any:
+    return path
 
 
 def _scandir_list(vol: Volume, path: Any) -> list[DirEntryAny]:
@@ -142,13 +99,25 @@ def rmtree(
     path: StrOrBytesPath,
     ignore_errors: bool,
     onerror: Callable[[Callable[..., Any], Any, BaseException], object] | None,
+    max_workers: int | None,
 ) -> None:
+    from gpath import _tree
+
+    _tree.check_workers(max_workers)
+    steps: dict[str, Callable[..., Any]] = {
+        "listdir": vol.scandir,
+        "unlink": vol.unlink,
+        "rmdir": vol.rmdir,
+    }
+    lock = threading.Lock()
+
     def handle(func: Callable[..., Any], target: Any, exc: BaseException) -> None:
         if ignore_errors:
             return
         if onerror is None:
             raise exc
-        onerror(func, target, exc)
+        with lock:
+            onerror(func, target, exc)
 
     try:
         if vol.islink(path):
@@ -156,30 +125,11 @@ def rmtree(
     except OSError as exc:
         handle(vol.islink, path, exc)
         return
-    _rmtree_inner(vol, os.fspath(path), handle)
 
+    def report(step: str, target: Any, exc: OSError) -> None:
+        handle(steps[step], target, exc)
 
-def _rmtree_inner(
-    vol: Volume, path: Any, handle: Callable[[Callable[..., Any], Any, BaseException], None]
-) -> None:
-    try:
-        with vol.scandir(path) as entries:
-            children = [(entry.path, entry.is_dir(follow_symlinks=False)) for entry in entries]
-    except OSError as exc:
-        handle(vol.scandir, path, exc)
-        children = []
-    for child, is_dir in children:
-        if is_dir:
-            _rmtree_inner(vol, child, handle)
-        else:
-            try:
-                vol.unlink(child)
-            except OSError as exc:
-                handle(vol.unlink, child, exc)
-    try:
-        vol.rmdir(path)
-    except OSError as exc:
-        handle(vol.rmdir, path, exc)
+    _tree.rmtree(_tree.VolFS(vol), os.fspath(path), report, max_workers)
 
 
 def copyfileobj(fsrc: Any, fdst: Any, length: int = COPY_BUFSIZE) -> None:

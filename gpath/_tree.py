@@ -1,4 +1,4 @@
-"""Whole-tree operations for GlusterPath: parallel ``rmtree`` and recursive copies.
+"""The tree engine: parallel ``rmtree`` and recursive copies, over a file-system protocol.
 
 Deleting or copying a tree of small files is dominated by round trips (one ``unlink`` or
 ``create``+``write``+``close`` per file), not by bandwidth.  libgfapi calls release the GIL
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import errno
 import os
+import posixpath
 import stat as stat_module
 import threading
 from collections import deque
@@ -144,69 +145,52 @@ class _Node:
 # -- rmtree ------------------------------------------------------------------------------------
 
 
-def rmtree(
-    vol: Volume,
-    path: str,
-    ignore_errors: bool,
-    on_error: Callable[[OSError], object] | None,
-    max_workers: int | None,
-) -> None:
-    """Delete the directory tree *path* with a pool of threads (see GlusterPath.rmtree)."""
-    workers = check_workers(max_workers)
-    report_lock = threading.Lock()
+#: What :func:`rmtree` reports a failure with: the step (``"listdir"``, ``"unlink"`` or
+#: ``"rmdir"``), the path, and the error.
+Report = Callable[[str, Any, OSError], None]
 
-    def report(exc: OSError) -> None:
-        if ignore_errors:
-            return
-        if on_error is None:
-            raise exc
-        with report_lock:
-            on_error(exc)
 
-    try:
-        st = vol.lstat(path)
-    except OSError as exc:
-        report(exc)
-        return
-    if stat_module.S_ISLNK(st.st_mode):
-        report(OSError(errno.ENOTDIR, "Cannot call rmtree on a symbolic link", path))
-        return
-    if not stat_module.S_ISDIR(st.st_mode):
-        report(NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), path))
-        return
+def rmtree(fs: _FS, path: Any, report: Report, max_workers: int | None) -> None:
+    """Delete the directory tree *path* (a directory, not a symlink: the caller checks) on
+    a pool of threads, never following symlinks.
 
-    engine = Engine(workers)
+    Each failure goes to ``report(step, path, exc)``, which may raise to abandon the
+    operation (the first such exception is raised once the running tasks stop).  A
+    directory whose listing failed is still removed if it can be, as ``shutil.rmtree`` does.
+    *path* may be str or bytes.
+    """
+    engine = Engine(check_workers(max_workers))
 
     # A task that raises (report() re-raises when there is no on_error) leaves its
     # directory unfinished on purpose: the whole operation is being abandoned.
-    def unlink_batch(batch: list[str], node: _Node) -> None:
+    def unlink_batch(batch: list[Any], node: _Node) -> None:
         for child in batch:
             try:
-                vol.unlink(child)
+                fs.unlink(child)
             except OSError as exc:
-                report(exc)
+                report("unlink", child, exc)
         node.done()
 
-    def remove_dir(dirpath: str, parent: _Node | None) -> None:
+    def remove_dir(dirpath: Any, parent: _Node | None) -> None:
         def finish() -> None:
             if engine.error is not None:
                 return
             try:
-                vol.rmdir(dirpath)
+                fs.rmdir(dirpath)
             except OSError as exc:
-                report(exc)
+                report("rmdir", dirpath, exc)
             if parent is not None:
                 parent.done()
 
         node = _Node(finish)
         try:
-            entries = vol.listdir_with_stat(dirpath)
+            entries = fs.listdir(dirpath)
         except OSError as exc:
-            report(exc)
+            report("listdir", dirpath, exc)
             entries = []
-        files: list[str] = []
+        files: list[Any] = []
         for name, lst in entries:
-            child = _join(dirpath, name)
+            child = posixpath.join(dirpath, name)
             if stat_module.S_ISDIR(lst.st_mode):
                 node.add()
                 engine.submit(remove_dir, child, node)
@@ -232,6 +216,7 @@ class _FS(Protocol):
     def symlink(self, text: str, path: str) -> None: ...
     def mkdir(self, path: str) -> None: ...
     def unlink(self, path: str) -> None: ...
+    def rmdir(self, path: str) -> None: ...
     def open_read(self, path: str) -> BinaryIO: ...
     def open_write(self, path: str, in_tree: bool = False) -> BinaryIO: ...
     def utime(self, path: str, ns: tuple[int, int], follow: bool) -> None: ...
@@ -266,6 +251,9 @@ class VolFS:
 
     def unlink(self, path: str) -> None:
         self.vol.unlink(path)
+
+    def rmdir(self, path: str) -> None:
+        self.vol.rmdir(path)
 
     def open_read(self, path: str) -> BinaryIO:
         f: Any = self.vol.fopen(path, "rb")
@@ -317,6 +305,9 @@ class LocalFS:
 
     def unlink(self, path: str) -> None:
         os.unlink(path)
+
+    def rmdir(self, path: str) -> None:
+        os.rmdir(path)
 
     def open_read(self, path: str) -> BinaryIO:
         return open(path, "rb", buffering=0)

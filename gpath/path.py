@@ -21,6 +21,7 @@ import pathlib
 import posixpath
 import stat as stat_module
 import sys
+import threading
 import urllib.parse
 import warnings
 from collections.abc import Callable, Iterator, Sequence
@@ -42,12 +43,12 @@ from typing import (
 import attrs
 from typing_extensions import Buffer, Self
 
-from gpath import _glob, _tree, _volspec
+from gpath import _glob, _tree, _volspec, _walk
 from gpath._pathinfo import GlusterPathInfo
 from gpath._volspec import VolumeSpec
 from gpath._xattrmap import XAttrs
 from gpath.dir import ListingPrefetcher, read_listing
-from gpath.errors import UnsupportedOperation, is_absent, is_passed_over
+from gpath.errors import UnsupportedOperation, is_absent, is_passed_over, oserror
 from gpath.file import File
 
 if TYPE_CHECKING:
@@ -1007,89 +1008,38 @@ class GlusterPath:
         a silently short walk would look like an empty tree.
         """
         vol = self._vol()
-        top_id: tuple[int, int] | None = None
-        if follow_symlinks:
-            try:
-                st = vol.stat(self._path)
-                top_id = (st.st_dev, st.st_ino)
-            except OSError as exc:
-                if not is_passed_over(exc):
-                    raise
-                top_id = None
-        stack: list[Any] = [(self, frozenset([top_id]) if top_id else frozenset())]
-        listings = ListingPrefetcher.of(vol)
-        try:
-            yield from self._walk_stack(stack, listings, top_down, on_error, follow_symlinks)
-        finally:
-            listings.close()
+        top_id = _dir_id(vol.stat, self._path) if follow_symlinks else None
 
-    def _walk_stack(
-        self,
-        stack: list[Any],
-        listings: ListingPrefetcher[list[tuple[str, int, bytes]]],
-        top_down: bool,
-        on_error: Callable[[OSError], object] | None,
-        follow_symlinks: bool,
-    ) -> Iterator[tuple[Self, list[str], list[str]]]:
-        """:meth:`walk`'s loop: directories come off *stack* and are listed by *listings*."""
-        window = ListingPrefetcher.WINDOW
-        while stack:
-            item = stack.pop()
-            if len(item) == 3:
-                yield item
-                continue
-            top, ancestors = item
-            try:
-                entries = listings.get(top._path)
-            except OSError as exc:
-                if on_error is not None:
-                    on_error(exc)
-                elif not is_passed_over(exc):
-                    raise
-                continue
-            dirnames: list[str] = []
-            filenames: list[str] = []
-            subdirs: dict[str, tuple[GlusterPath, tuple[int, int] | None]] = {}
-            for name, mode, raw in entries:
-                if follow_symlinks and stat_module.S_ISLNK(mode):
-                    child = top._child(name, mode, raw)
-                    if not child.info.is_dir():
-                        filenames.append(name)
-                        continue
-                    try:
-                        cst = child.info.stat()
-                        ident: tuple[int, int] | None = (cst.st_dev, cst.st_ino)
-                    except OSError as exc:
-                        if not is_passed_over(exc):
-                            raise
-                        ident = None
-                elif stat_module.S_ISDIR(mode):
-                    child = top._child(name, mode, raw)
-                    ident = None
-                    if follow_symlinks:
-                        lst = child.info.stat(follow_symlinks=False)  # the listing's, no round trip
-                        ident = (lst.st_dev, lst.st_ino)
-                else:
-                    filenames.append(name)
-                    continue
-                dirnames.append(name)
-                subdirs[name] = (child, ident)
-            if top_down:
-                yield top, dirnames, filenames
-            else:
-                stack.append((top, dirnames, filenames))
-            for name in reversed(dirnames):
-                known = subdirs.get(name)
-                if known is None:  # added by the caller while pruning
-                    child_path = top.joinpath(name)
-                    ident = None
-                else:
-                    child_path, ident = known
-                if ident is not None and ident in ancestors:
-                    continue  # a symlink back up the tree: do not loop
-                stack.append((child_path, ancestors | {ident} if ident else ancestors))
-            # the directories popped next, listed meanwhile
-            listings.ahead(item[0]._path for item in stack[-window:] if len(item) == 2)
+        def classify(top: Self, entry: tuple[str, int, bytes]) -> _walk.Classified:
+            name, mode, raw = entry
+            if stat_module.S_ISDIR(mode):
+                child = top._child(name, mode, raw)
+                # the listing's own stat: no round trip
+                lst = child.info.stat(follow_symlinks=False) if follow_symlinks else None
+                return name, True, (lst.st_dev, lst.st_ino) if lst else None, child
+            if follow_symlinks and stat_module.S_ISLNK(mode):
+                child = top._child(name, mode, raw)
+                if child.info.is_dir():
+                    return name, True, _dir_id(child.info.stat), child
+            return name, False, None, None
+
+        def report(exc: OSError) -> None:
+            if on_error is not None:
+                on_error(exc)
+            elif not is_passed_over(exc):
+                raise exc
+
+        yield from _walk.walk(
+            self,
+            top_id,
+            ListingPrefetcher.of(vol),
+            _path_key,
+            classify,
+            GlusterPath.joinpath,
+            top_down,
+            report,
+            follow_symlinks,
+        )
 
     def mkdir(self, mode: int = 0o777, parents: bool = False, exist_ok: bool = False) -> None:
         """Create this directory (and missing *parents*); *exist_ok* accepts an existing one.
@@ -1151,7 +1101,30 @@ class GlusterPath:
         ``filename``), ignored with *ignore_errors*, and otherwise raised (after the running
         tasks stop).  A symlink or file as this path is an error.
         """
-        _tree.rmtree(self._vol(), self._path, ignore_errors, on_error, max_workers)
+        vol = self._vol()
+        _tree.check_workers(max_workers)
+
+        def report(step: str, path: Any, exc: OSError) -> None:
+            if ignore_errors:
+                return
+            if on_error is None:
+                raise exc
+            with report_lock:
+                on_error(exc)
+
+        report_lock = threading.Lock()
+        try:
+            st = vol.lstat(self._path)
+        except OSError as exc:
+            report("lstat", self._path, exc)
+            return
+        if stat_module.S_ISLNK(st.st_mode):
+            error = OSError(errno.ENOTDIR, "Cannot call rmtree on a symbolic link", self._path)
+            report("lstat", self._path, error)
+        elif not stat_module.S_ISDIR(st.st_mode):
+            report("lstat", self._path, oserror(errno.ENOTDIR, self._path))
+        else:
+            _tree.rmtree(_tree.VolFS(vol), self._path, report, max_workers)
 
     def _delete(self) -> None:
         """Remove this file, symlink or tree (pathlib's private ``_delete``)."""
@@ -1511,6 +1484,21 @@ def _local_path(path: object, what: str) -> str:
     if not isinstance(text, str):
         raise TypeError(f"{what} must be an os.PathLike[str], not one giving bytes")
     return text
+
+
+def _path_key(path: GlusterPath) -> str:
+    return path._path
+
+
+def _dir_id(stat: Callable[..., os.stat_result], *args: Any) -> tuple[int, int] | None:
+    """(st_dev, st_ino) from ``stat(*args)``; None where it is passed over."""
+    try:
+        st = stat(*args)
+    except OSError as exc:
+        if not is_passed_over(exc):
+            raise
+        return None
+    return st.st_dev, st.st_ino
 
 
 def _rebuild(spec: VolumeSpec, path: str) -> GlusterPath:

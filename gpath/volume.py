@@ -60,7 +60,7 @@ _KNOWN_OPEN_FLAGS = functools.reduce(
 )
 _LOG_TAIL_LINES = 12
 DEFAULT_MOUNT_TIMEOUT = 30.0
-"""Seconds a Volume waits for its mount unless told otherwise (a healthy one takes ~10 ms)."""
+"""Seconds a Volume waits for its mount unless told otherwise (a healthy one takes milliseconds)."""
 
 
 class _Unset(enum.Enum):
@@ -990,14 +990,18 @@ class Volume:
         path: StrOrBytesPath,
         ignore_errors: bool = False,
         onerror: Callable[[Callable[..., Any], Any, BaseException], object] | None = None,
+        *,
+        max_workers: int | None = None,
     ) -> None:
         """Delete the directory tree *path*.
 
-        *onerror* is called as ``onerror(func, path, exc)`` for each failure; with
-        *ignore_errors* failures are skipped; otherwise the first one is raised.
-        A symlink as *path* is an error (the link is not followed).
+        *onerror* is called as ``onerror(func, path, exc)`` for each failure (*func* is
+        :meth:`scandir`, :meth:`unlink` or :meth:`rmdir`); with *ignore_errors* failures are
+        skipped; otherwise the first one is raised.  A symlink as *path* is an error (the
+        link is not followed).  Runs on *max_workers* threads (by default
+        ``gpath._tree.DEFAULT_WORKERS``) sharing this Volume.
         """
-        _shutil.rmtree(self, path, ignore_errors, onerror)
+        _shutil.rmtree(self, path, ignore_errors, onerror, max_workers)
 
     @classmethod
     def copyfileobj(cls, fsrc: Any, fdst: Any, length: int = 128 * 1024) -> None:

@@ -135,9 +135,8 @@ static int gp_stat(gp_mount_t *m, const char *path, size_t len, int follow, void
 
 /* Reads go in pieces of this size (gpath's READ_CHUNK).  libgfapi receives a read into a
    buffer of its own as large as the request and then copies it into ours, so a whole-file
-   read() peaks at about the file size plus one piece's worth (measured on 10.3: 64 MiB
-   pieces cost +64 MiB, 16 MiB pieces +80 MiB kept by malloc arenas, 4 MiB pieces +20 MiB
-   and the best throughput). */
+   read() peaks at about the file size plus one piece's worth; this size costs the least
+   memory and reads fastest (docs/design/performance.md). */
 #define GP_READ_CHUNK (4 * 1024 * 1024)
 
 #endif /* GPATH_H */

@@ -32,7 +32,7 @@ import functools
 import os
 import re
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from gpath._limits import SYMLOOP_MAX
 from gpath._pathinfo import GlusterPathInfo
@@ -189,12 +189,51 @@ def parse_pattern(pattern: str | os.PathLike[str]) -> list[str]:
     return parts
 
 
+class Info(Protocol):
+    """What globbing asks of a path's info (``pathlib.types.PathInfo``, and ``stat()``)."""
+
+    def is_dir(self, *, follow_symlinks: bool = True) -> bool: ...
+    def is_symlink(self) -> bool: ...
+    def stat(self, *, follow_symlinks: bool = True) -> os.stat_result: ...
+
+
+class GlobFS(Protocol):
+    """The file system a :class:`Selector` globs: a Volume (:class:`VolumeGlobFS`), or
+    local disk in the tests, so that the selector's logic is checked against pathlib's."""
+
+    def list_dir(self, path: str) -> list[tuple[str, Info]]:
+        """``(name, info)`` of each entry of directory *path* (``path + name`` is its path)."""
+        ...
+
+    def info(self, path: str, lstat: os.stat_result | None = None) -> Info: ...
+    def stat(self, path: str) -> os.stat_result: ...
+    def lstat(self, path: str) -> os.stat_result: ...
+
+
+class VolumeGlobFS:
+    """A Volume as :class:`GlobFS`: readdirplus listings that seed each entry's info."""
+
+    def __init__(self, vol: Volume) -> None:
+        self.vol = vol
+        self.stat = vol.stat
+        self.lstat = vol.lstat
+
+    def list_dir(self, path: str) -> list[tuple[str, Info]]:
+        vol, seed = self.vol, GlusterPathInfo._from_listing
+        return [
+            (name, seed(vol, path + name, mode, raw)) for name, mode, raw in read_listing(vol, path)
+        ]
+
+    def info(self, path: str, lstat: os.stat_result | None = None) -> Info:
+        return GlusterPathInfo(self.vol, path, lstat)
+
+
 # An entry found while globbing: (path string, info or None if not known to exist).
-Found = tuple[str, "GlusterPathInfo | None"]
+Found = tuple[str, "Info | None"]
 
 
 class Selector:
-    """pathlib 3.13's glob selector over a Volume's readdirplus listings.
+    """pathlib 3.13's glob selector over a :class:`GlobFS` (a Volume's readdirplus listings).
 
     Paths are in-volume path strings; directories carry a trailing ``/`` while the
     selector works, exactly like CPython's string globber.
@@ -202,12 +241,12 @@ class Selector:
 
     def __init__(
         self,
-        vol: Volume,
+        fs: GlobFS,
         case_sensitive: bool,
         case_pedantic: bool,
         recurse_symlinks: bool,
     ) -> None:
-        self.vol = vol
+        self.fs = fs
         self.case_sensitive = case_sensitive
         self.case_pedantic = case_pedantic
         self.recurse_symlinks = recurse_symlinks
@@ -215,19 +254,16 @@ class Selector:
     # -- file system access ------------------------------------------------------------------
 
     def scandir(
-        self, path: str, listings: ListingPrefetcher[list[tuple[str, int, bytes]]] | None = None
-    ) -> list[tuple[str, str, GlusterPathInfo]]:
+        self, path: str, listings: ListingPrefetcher[list[tuple[str, Info]]] | None = None
+    ) -> list[tuple[str, str, Info]]:
         """(name, path, info) for each entry of directory *path* (which ends in ``/``),
         through *listings* if given."""
-        vol, seed = self.vol, GlusterPathInfo._from_listing
-        listing = read_listing(vol, path) if listings is None else listings.get(path)
-        return [
-            (name, path + name, seed(vol, path + name, mode, raw)) for name, mode, raw in listing
-        ]
+        listing = self.fs.list_dir(path) if listings is None else listings.get(path)
+        return [(name, path + name, info) for name, info in listing]
 
     def entries(
-        self, path: str, listings: ListingPrefetcher[list[tuple[str, int, bytes]]] | None = None
-    ) -> list[tuple[str, str, GlusterPathInfo]]:
+        self, path: str, listings: ListingPrefetcher[list[tuple[str, Info]]] | None = None
+    ) -> list[tuple[str, str, Info]]:
         """:meth:`scandir`, or nothing for a directory that is gone or may not be read."""
         try:
             return self.scandir(path, listings)
@@ -236,25 +272,23 @@ class Selector:
                 raise
             return []
 
-    def lstat_info(self, path: str) -> GlusterPathInfo | None:
+    def lstat_info(self, path: str) -> Info | None:
         """Info for *path* if it exists; a trailing ``/`` requires a directory (or a
         symlink to one), as POSIX path resolution does."""
         if len(path) > 1 and path.endswith("/"):
-            info = GlusterPathInfo(self.vol, path.rstrip("/") or "/")
+            info = self.fs.info(path.rstrip("/") or "/")
             return info if info.is_dir() else None
         try:
-            st = self.vol.lstat(path)
+            st = self.fs.lstat(path)
         except (OSError, ValueError) as exc:
             if not is_passed_over(exc):
                 raise
             return None
-        return GlusterPathInfo(self.vol, path, st)
+        return self.fs.info(path, st)
 
     # -- building selectors ----------------------------------------------------------------
 
-    def selector(
-        self, parts: list[str]
-    ) -> Callable[[str, GlusterPathInfo | None, bool], Iterator[Found]]:
+    def selector(self, parts: list[str]) -> Callable[[str, Info | None, bool], Iterator[Found]]:
         """A function selecting matches of *parts* (reversed: the next part is last)."""
         if not parts:
             return self.select_exists
@@ -269,12 +303,10 @@ class Selector:
 
     def special_selector(
         self, part: str, parts: list[str]
-    ) -> Callable[[str, GlusterPathInfo | None, bool], Iterator[Found]]:
+    ) -> Callable[[str, Info | None, bool], Iterator[Found]]:
         select_next = self.selector(parts)
 
-        def select_special(
-            path: str, info: GlusterPathInfo | None, exists: bool
-        ) -> Iterator[Found]:
+        def select_special(path: str, info: Info | None, exists: bool) -> Iterator[Found]:
             new = _add_slash(path) + part
             return select_next(new, info if part == "" else None, exists)
 
@@ -282,28 +314,24 @@ class Selector:
 
     def literal_selector(
         self, part: str, parts: list[str]
-    ) -> Callable[[str, GlusterPathInfo | None, bool], Iterator[Found]]:
+    ) -> Callable[[str, Info | None, bool], Iterator[Found]]:
         while parts and is_literal(parts[-1]):
             part += "/" + parts.pop()
         select_next = self.selector(parts)
 
-        def select_literal(
-            path: str, info: GlusterPathInfo | None, exists: bool
-        ) -> Iterator[Found]:
+        def select_literal(path: str, info: Info | None, exists: bool) -> Iterator[Found]:
             return select_next(_add_slash(path) + part, None, False)
 
         return select_literal
 
     def wildcard_selector(
         self, part: str, parts: list[str]
-    ) -> Callable[[str, GlusterPathInfo | None, bool], Iterator[Found]]:
+    ) -> Callable[[str, Info | None, bool], Iterator[Found]]:
         match = None if part == "*" else compile_name(part, self.case_sensitive)
         dir_only = bool(parts)
         select_next = self.selector(parts) if dir_only else None
 
-        def select_wildcard(
-            path: str, info: GlusterPathInfo | None, exists: bool
-        ) -> Iterator[Found]:
+        def select_wildcard(path: str, info: Info | None, exists: bool) -> Iterator[Found]:
             entries = self.entries(_add_slash(path))
             for name, entry_path, entry_info in entries:
                 if match is not None and match(name) is None:
@@ -319,7 +347,7 @@ class Selector:
 
     def recursive_selector(
         self, part: str, parts: list[str]
-    ) -> Callable[[str, GlusterPathInfo | None, bool], Iterator[Found]]:
+    ) -> Callable[[str, Info | None, bool], Iterator[Found]]:
         while parts and parts[-1] == "**":
             parts.pop()
         follow = self.recurse_symlinks
@@ -336,9 +364,7 @@ class Selector:
         select_next = self.selector(parts)
         skip_start = folded and not follow  # the unfolded form never yields the start dir
 
-        def select_recursive(
-            path: str, info: GlusterPathInfo | None, exists: bool
-        ) -> Iterator[Found]:
+        def select_recursive(path: str, info: Info | None, exists: bool) -> Iterator[Found]:
             path = _add_slash(path)
             match_pos = len(path)
             if not skip_start and (match is None or match(path, match_pos)):
@@ -347,7 +373,7 @@ class Selector:
                 yield from select_following(path, info, match_pos)
                 return
             stack = [path]
-            listings = ListingPrefetcher.of(self.vol)
+            listings = ListingPrefetcher(self.fs.list_dir)
             try:
                 while stack:
                     directory = stack.pop()
@@ -366,9 +392,7 @@ class Selector:
             finally:
                 listings.close()
 
-        def select_following(
-            path: str, info: GlusterPathInfo | None, match_pos: int
-        ) -> Iterator[Found]:
+        def select_following(path: str, info: Info | None, match_pos: int) -> Iterator[Found]:
             # Each pending directory carries its chain's identities and symlink count.
             start = self.dir_id(path, info)
             stack = [(path, frozenset([start]) if start else frozenset(), 0)]
@@ -393,21 +417,19 @@ class Selector:
 
         return select_recursive
 
-    def dir_id(self, path: str, info: GlusterPathInfo | None) -> DirId:
+    def dir_id(self, path: str, info: Info | None) -> DirId:
         """The identity of directory *path* (a symlink followed), from *info* if given."""
         if info is not None:
             return _stat_id(info)
         try:
-            st = self.vol.stat(path.rstrip("/") or "/")
+            st = self.fs.stat(path.rstrip("/") or "/")
         except (OSError, ValueError) as exc:
             if not is_passed_over(exc):
                 raise
             return None
         return st.st_dev, st.st_ino
 
-    def select_exists(
-        self, path: str, info: GlusterPathInfo | None, exists: bool
-    ) -> Iterator[Found]:
+    def select_exists(self, path: str, info: Info | None, exists: bool) -> Iterator[Found]:
         if exists:
             yield path, info
             return
@@ -416,7 +438,7 @@ class Selector:
             yield path, found
 
 
-def _stat_id(info: GlusterPathInfo) -> DirId:
+def _stat_id(info: Info) -> DirId:
     """(st_dev, st_ino) of what *info*'s path leads to; None if it cannot be stat'ed."""
     try:
         st = info.stat()
@@ -432,7 +454,7 @@ def _add_slash(path: str) -> str:
 
 
 def glob(
-    vol: Volume,
+    fs: GlobFS,
     root: str,
     pattern: str | os.PathLike[str],
     case_sensitive: bool | None,
@@ -449,7 +471,7 @@ def glob(
         case_sensitive, case_pedantic = True, False
     else:
         case_pedantic = True
-    selector = Selector(vol, case_sensitive, case_pedantic, recurse_symlinks)
+    selector = Selector(fs, case_sensitive, case_pedantic, recurse_symlinks)
     select = selector.selector(parts[::-1])
     results = select(_add_slash(root), None, False)
     if parts[-1] == "":

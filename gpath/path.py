@@ -969,8 +969,10 @@ class GlusterPath:
 
         :raises ValueError: empty pattern.  :raises NotImplementedError: absolute pattern.
         """
-        results = _glob.glob(self._vol(), self._path, pattern, case_sensitive, recurse_symlinks)
-        return (self._from_volume(self._volume, path, info) for path, info in results)
+        fs = _glob.VolumeGlobFS(self._vol())
+        results = _glob.glob(fs, self._path, pattern, case_sensitive, recurse_symlinks)
+        # the infos are the GlusterPathInfo that VolumeGlobFS seeded
+        return (self._from_volume(self._volume, path, info) for path, info in results)  # type: ignore[arg-type]
 
     def rglob(
         self,

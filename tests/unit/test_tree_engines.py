@@ -7,12 +7,13 @@ import errno
 import functools
 import os
 import posixpath
+import stat
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from gpath import _tree, _walk
+from gpath import _glob, _tree, _walk
 from gpath.dir import ListingPrefetcher
 
 
@@ -144,3 +145,76 @@ def test_rmtree_engine_reports_each_step(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError) as info:
         _tree.rmtree(_tree.LocalFS(), missing, fail, max_workers=4)
     assert info.value.filename == missing
+
+
+# -- glob ---------------------------------------------------------------------------------------
+
+
+class _LocalInfo:
+    """pathlib's PathInfo for a local path, with the lstat a listing gave."""
+
+    def __init__(self, path: str, lstat: os.stat_result | None = None) -> None:
+        self.path, self.lstat = path, lstat
+
+    def stat(self, *, follow_symlinks: bool = True) -> os.stat_result:
+        if not follow_symlinks and self.lstat is not None:
+            return self.lstat
+        return os.stat(self.path, follow_symlinks=follow_symlinks)
+
+    def is_dir(self, *, follow_symlinks: bool = True) -> bool:
+        try:
+            return stat.S_ISDIR(self.stat(follow_symlinks=follow_symlinks).st_mode)
+        except OSError:
+            return False
+
+    def is_symlink(self) -> bool:
+        try:
+            return stat.S_ISLNK(self.stat(follow_symlinks=False).st_mode)
+        except OSError:
+            return False
+
+
+class _LocalGlobFS:
+    def list_dir(self, path: str) -> list[tuple[str, Any]]:
+        with os.scandir(path) as entries:
+            return [(e.name, _LocalInfo(path + e.name, e.stat(follow_symlinks=False))) for e in entries]
+
+    def info(self, path: str, lstat: os.stat_result | None = None) -> Any:
+        return _LocalInfo(path, lstat)
+
+    stat = staticmethod(os.stat)
+    lstat = staticmethod(os.lstat)
+
+
+# pathlib 3.13's answers on the same tree (Path.glob, computed once with Python 3.13.0)
+PATHLIB_313 = {
+    ("*.txt", False): ["c.txt"],
+    ("*/*.txt", False): ["a/x.txt", "link/x.txt"],
+    ("**/*.txt", False): ["a/b/.h.txt", "a/b/z.txt", "a/x.txt", "c.txt"],
+    ("**/*.txt", True): ["a/b/.h.txt", "a/b/z.txt", "a/x.txt", "c.txt",
+                         "link/b/.h.txt", "link/b/z.txt", "link/x.txt"],
+    ("a/**", False): ["a", "a/b", "a/b/.h.txt", "a/b/z.txt", "a/x.txt", "a/y.dat"],
+    ("**/", False): [".", "a", "a/b"],
+    ("**/", True): [".", "a", "a/b", "link", "link/b"],
+    ("*/b/../*.dat", False): ["a/b/../y.dat", "link/b/../y.dat"],
+    ("[ac]*", False): ["a", "c.txt"],
+    ("dangling", False): ["dangling"],
+    ("*/", False): ["a", "link"],
+    ("**/b", True): ["a/b", "link/b"],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(("pattern", "recurse_symlinks"), sorted(PATHLIB_313))
+def test_glob_selector_matches_pathlib_313(
+    tmp_path: Path, pattern: str, recurse_symlinks: bool
+) -> None:
+    for d in ("a/b",):
+        (tmp_path / d).mkdir(parents=True)
+    for f in ("a/x.txt", "a/y.dat", "a/b/z.txt", "a/b/.h.txt", "c.txt"):
+        (tmp_path / f).write_bytes(b"")
+    (tmp_path / "link").symlink_to("a")
+    (tmp_path / "dangling").symlink_to("nowhere")
+    root = str(tmp_path)
+    found = _glob.glob(_LocalGlobFS(), root, pattern, None, recurse_symlinks)
+    relative = sorted(path[len(root) + 1 :] or "." for path, _ in found)
+    assert relative == PATHLIB_313[(pattern, recurse_symlinks)]

@@ -164,6 +164,8 @@ class Mount:
     def __init__(self, fs: Any, volname: str, where: str) -> None:
         self.handle = MountHandle(fs)
         self.children = _Children()  # File, Dir, Glfd, buffered wrappers
+        #: hook(glfs_t) run by shutdown() before the children close (gpath.aio, watchers)
+        self.before_close: list[Callable[[Any], object]] = []
         self.pid = os.getpid()
         self.volname, self.where = volname, where
         _LIVE_MOUNTS.add(self)
@@ -243,6 +245,12 @@ class Mount:
             return
         try:
             first_error: BaseException | None = None
+            if os.getpid() == self.pid:
+                for hook in self.before_close:
+                    try:
+                        hook(fs_ptr)
+                    except Exception as exc:  # the mount must still close
+                        first_error = first_error or exc
             for child in self.children.drain():
                 try:
                     child.close()

@@ -22,7 +22,6 @@ import posixpath
 import stat as stat_module
 import sys
 import threading
-import urllib.parse
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from types import ModuleType
@@ -43,7 +42,7 @@ from typing import (
 import attrs
 from typing_extensions import Buffer, Self
 
-from gpath import _glob, _tree, _volspec, _walk
+from gpath import _abcpaths, _glob, _tree, _url, _volspec, _walk
 from gpath._pathinfo import GlusterPathInfo
 from gpath._volspec import VolumeSpec
 from gpath._xattrmap import XAttrs
@@ -52,6 +51,7 @@ from gpath.errors import UnsupportedOperation, is_absent, is_passed_over, oserro
 from gpath.file import File
 
 if TYPE_CHECKING:
+    from gpath._watch import Watcher
     from gpath.volume import Volume
 
 try:
@@ -66,7 +66,6 @@ except ImportError:  # pragma: no cover - not on Linux
 __all__ = ["GlusterPath", "GlusterPathInfo", "XAttrs", "VolumeSpec", "DiskUsage", "DEFAULT_WORKERS"]
 
 DEFAULT_WORKERS = _tree.DEFAULT_WORKERS
-_SCHEMES = {"gluster": "tcp", "gluster+tcp": "tcp", "gluster+rdma": "rdma", "gluster+unix": "unix"}
 
 # The mode strings of ``open()``, as in typeshed, so each mode gets its io class.
 OpenTextModeUpdating: TypeAlias = Literal[
@@ -237,51 +236,19 @@ class GlusterPath:
         """
         if not isinstance(uri, str):
             raise TypeError(f"uri must be str, not {type(uri).__name__}")
-        scheme, sep, rest = uri.partition("://")
-        proto = _SCHEMES.get(scheme.lower())
-        if not sep or proto is None:
-            raise ValueError(f"not a gluster URI: {uri!r}")
-        rest, _, query = rest.partition("?")
-        authority, slash, tail = rest.partition("/")
-        volname, _, inner = tail.partition("/")
-        volname = urllib.parse.unquote(volname)
-        if not slash or not volname:
-            raise ValueError(f"no volume name in URI: {uri!r}")
-        path = _normalize(urllib.parse.unquote(inner, errors="surrogateescape"))
-        if volume is not None and volume.volname != volname:
-            raise ValueError(f"URI is for volume {volname!r}, not {volume.volname!r}")
-        port = _volspec.DEFAULT_PORT
-        if proto == "unix":
-            params = urllib.parse.parse_qs(query)
-            sockets = params.get("socket")
-            if not sockets:
-                raise ValueError(f"a gluster+unix URI needs ?socket=PATH: {uri!r}")
-            host = sockets[0]
-        else:
-            host = authority
-            if host.startswith("["):
-                end = host.find("]")
-                if end < 0:
-                    raise ValueError(f"bad host in URI: {uri!r}")
-                host, port_text = host[1:end], host[end + 1 :].lstrip(":")
-            else:
-                host, _, port_text = host.partition(":")
-            if port_text:
-                if not port_text.isdigit():
-                    raise ValueError(f"bad port in URI: {uri!r}")
-                port = int(port_text)
-            if not host:
-                raise ValueError(f"no host in URI: {uri!r}")
-        spec = VolumeSpec(hosts=(host,), volname=volname, proto=proto, port=port)
+        url = _url.parse_url(uri)
+        if volume is not None and volume.volname != url.volname:
+            raise ValueError(f"URI is for volume {url.volname!r}, not {volume.volname!r}")
+        spec = url.spec()
         if volume is None:
-            return cls._from_volume(_volspec.volume_for(spec), path)
+            return cls._from_volume(_volspec.volume_for(spec), url.path)
         if volume.volfile is None and not _volspec.serves(volume, spec):
             raise ValueError(
-                f"URI is for volume {volname!r} on {scheme}://{authority}, but the Volume "
-                f"given is served by {', '.join(volume.hosts)} (port {volume.port}, "
+                f"URI is for volume {url.volname!r} on {url.scheme}://{url.authority}, but the "
+                f"Volume given is served by {', '.join(volume.hosts)} (port {volume.port}, "
                 f"{volume.protocol})"
             )
-        return cls._from_volume(volume, path)
+        return cls._from_volume(volume, url.path)
 
     # -- identity ---------------------------------------------------------------------------
 
@@ -301,19 +268,12 @@ class GlusterPath:
 
     def _uri(self, quote: bool) -> str:
         vol = self._volume
-        path = urllib.parse.quote_from_bytes(os.fsencode(self._path)) if quote else self._path
-        volname = vol.volname
-        if vol.protocol == "unix":
-            socket = vol.hosts[0] if vol.hosts else ""
-            query = urllib.parse.quote(socket, safe="/") if quote else socket
-            return f"gluster+unix:///{volname}{path}?socket={query}"
-        scheme = "gluster" if vol.protocol == "tcp" else f"gluster+{vol.protocol}"
-        host = vol.hosts[0] if vol.hosts else ""
-        if ":" in host:
-            host = f"[{host}]"
-        if vol.port != _volspec.DEFAULT_PORT:
-            host = f"{host}:{vol.port}"
-        return f"{scheme}://{host}/{volname}{path}"
+        if not vol.hosts:  # a Volume from a volfile alone has no server to name
+            scheme = "gluster" if vol.protocol == "tcp" else f"gluster+{vol.protocol}"
+            return f"{scheme}:///{vol.volname}{self._path}"
+        # the first server only: it is what names the volume (see _volspec.address)
+        url = _url.GlusterURL(vol.protocol, (vol.hosts[0],), vol.port, vol.volname, self._path)
+        return url.format(quote=quote)
 
     def __str__(self) -> str:
         """The URI ``gluster://HOST/VOLUME/path`` (not percent-encoded; see :meth:`as_uri`)."""
@@ -1209,6 +1169,13 @@ class GlusterPath:
         """
         raise UnsupportedOperation("lchmod() is unsupported: libgfapi has no lchmod")
 
+    def watch(self, recursive: bool = False, *, refresh: float | None = None) -> Watcher:
+        """Watch this directory for other clients' changes: ``with p.watch() as events:``
+        (a ``gpath.aio.Watcher``, which needs no anyio; see docs/tutorial/09)."""
+        from gpath._watch import watch
+
+        return watch(self, recursive, refresh=refresh)
+
     # -- copying and moving -------------------------------------------------------------
 
     @overload
@@ -1260,6 +1227,8 @@ class GlusterPath:
             _ensure_distinct_paths(self, other)
             other._copy_from(self, **options)
             return other.joinpath()
+        if _abcpaths.is_abc_path(target):  # a UPath or another pathlib-abc path
+            return _abcpaths.copy_to(self, target, **options)  # type: ignore[no-any-return]
         local = pathlib.Path(_local_path(target, "target"))
         _tree.Copier(_tree.VolFS(self._vol()), _tree.LocalFS(), **options).copy(
             self._path, str(local)
@@ -1332,6 +1301,9 @@ class GlusterPath:
         if isinstance(source, GlusterPath):
             _ensure_distinct_paths(source, self)
         options = _copy_options(follow_symlinks, preserve_metadata, dirs_exist_ok, max_workers)
+        if _abcpaths.is_abc_path(source):  # a UPath or another pathlib-abc path
+            _abcpaths.copy_from(self, source, **options)
+            return self.joinpath()
         self._copy_from(source, **options)
         return self.joinpath()
 

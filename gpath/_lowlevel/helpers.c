@@ -147,7 +147,7 @@ fail:
     }
 }
 
-/* Disconnect a mount from its bricks before glfs_fini (see gpath.volume._Mount.shutdown).
+/* Disconnect a mount from its bricks before glfs_fini (see gpath._mount.Mount.shutdown).
  *
  * glfs_fini marks the context "cleanup started" before it sends PARENT_DOWN through the
  * graph; from then on gf_timer_call_cancel() refuses to cancel timers, so each

@@ -44,7 +44,7 @@ def test_tutorial_pages_exist() -> None:
     names = [p.stem for p in PAGES]
     assert names == [
         "01-getting-started", "02-paths", "03-reading-writing", "04-directories-globbing",
-        "05-xattrs", "06-local-transfers", "07-threads",
+        "05-xattrs", "06-local-transfers", "07-threads", "08-dataframes", "09-async-and-watching",
     ]  # fmt: skip
     for page in PAGES:
         assert _FENCE.search(page.read_text()), f"{page.name} has no pycon examples"

@@ -12,6 +12,7 @@ import posixpath
 import shutil
 import stat as stat_module
 import threading
+import time
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -40,11 +41,34 @@ def makedirs(vol: Volume, path: StrOrBytesPath, mode: int, exist_ok: bool) -> No
             pass  # created meanwhile by someone else
         if tail == (b"." if isinstance(tail, bytes) else "."):
             return
+    for delay in _MKDIR_RACE_DELAYS:
+        try:
+            vol.mkdir(path, mode)
+            return
+        except OSError as exc:
+            racing = exc.errno == errno.EIO
+            if exc.errno == errno.EEXIST and exist_ok:
+                mode_now = _mode_or_none(vol, path)
+                if mode_now is not None and stat_module.S_ISDIR(mode_now):
+                    return
+                racing = mode_now is None
+            # A distribute volume answers a mkdir racing another mkdir of the same name
+            # with EIO, or EEXIST before the other directory can be looked up: ask again.
+            if not racing or delay is None:
+                raise
+            time.sleep(delay)
+
+
+def _mode_or_none(vol: Volume, path: StrOrBytesPath) -> int | None:
+    """The st_mode of *path* (symlinks followed), or None if it cannot be looked up."""
     try:
-        vol.mkdir(path, mode)
+        return vol.stat(path).st_mode
     except OSError:
-        if not exist_ok or not vol.isdir(path):
-            raise
+        return None
+
+
+# Waits between a mkdir that lost a race with EIO and the next attempt (None: give up).
+_MKDIR_RACE_DELAYS = (0.01, 0.03, 0.1, 0.3, 1.0, None)
 
 
 def walk(

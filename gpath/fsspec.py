@@ -328,12 +328,12 @@ class GlusterFileSystem(fsspec.AbstractFileSystem):  # type: ignore[misc]
         if create_parents:
             if vol.exists(p):
                 raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), p)
-            _makedirs(vol, p, exist_ok=True)
+            vol.makedirs(p, exist_ok=True)
         else:
             vol.mkdir(p)
 
     def makedirs(self, path: Any, exist_ok: bool = False) -> None:
-        _makedirs(self.volume, self._p(path), exist_ok=exist_ok)
+        self.volume.makedirs(self._p(path), exist_ok=exist_ok)
 
     def rmdir(self, path: Any) -> None:
         self.volume.rmdir(self._p(path))
@@ -342,7 +342,7 @@ class GlusterFileSystem(fsspec.AbstractFileSystem):  # type: ignore[misc]
         if self.auto_mkdir:
             parent = posixpath.dirname(p)
             if parent != "/":
-                _makedirs(self.volume, parent, exist_ok=True)
+                self.volume.makedirs(parent, exist_ok=True)
 
     # -- deleting and moving ---------------------------------------------------------------
 
@@ -418,7 +418,7 @@ class GlusterFileSystem(fsspec.AbstractFileSystem):  # type: ignore[misc]
         src, dst = self._p(path1), self._p(path2)
         vol = self.volume
         if vol.isdir(src):
-            _makedirs(vol, dst, exist_ok=True)
+            vol.makedirs(dst, exist_ok=True)
             return
         self._parent_dir(dst)
         vol.copyfile(src, dst)
@@ -439,7 +439,7 @@ class GlusterFileSystem(fsspec.AbstractFileSystem):  # type: ignore[misc]
         lpath = os.fspath(lpath)
         p = self._p(rpath)
         if os.path.isdir(lpath):
-            _makedirs(self.volume, p, exist_ok=True)
+            self.volume.makedirs(p, exist_ok=True)
             return
         with open(lpath, "rb") as src:
             size = os.fstat(src.fileno()).st_size
@@ -629,9 +629,6 @@ def _make_spec(
     )
 
 
-_mkdir_lock = threading.Lock()
-
-
 class _ReadHandles:
     """Read-only Files of recent range reads, kept open briefly for the next read.
 
@@ -753,25 +750,6 @@ class _ReadHandles:
 
 
 _HANDLES = _ReadHandles()
-
-
-def _makedirs(vol: Volume, path: str, exist_ok: bool) -> None:
-    """``vol.makedirs``, safe when many threads or processes make the same directory.
-
-    On a distribute volume a mkdir racing another mkdir of the same name can fail with
-    EIO while the other is still under way: then the directory is waited for briefly.
-    """
-    with _mkdir_lock:  # this process's writers (pyarrow's threads) take turns
-        for delay in (0.02, 0.05, 0.1, 0.2, 0.5, 0):
-            try:
-                vol.makedirs(path, exist_ok=exist_ok)
-                return
-            except OSError as exc:
-                if exc.errno != errno.EIO or not delay:
-                    raise
-                time.sleep(delay)
-                if exist_ok and vol.isdir(path):
-                    return
 
 
 def _read_range(f: File, start: int | None, end: int | None) -> bytes:

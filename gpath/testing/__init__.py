@@ -1,4 +1,4 @@
-"""Test-support code for gpath: a local single-node GlusterFS harness.
+"""Test-support code for gpath: local GlusterFS harnesses, one node or several.
 
 Importing this package is cheap on purpose (stdlib only, no compiled
 binding), so bootstrapping scripts and pytest plugins can use it before
@@ -11,6 +11,7 @@ from __future__ import annotations
 from .cluster import (
     STANDARD_VOLUMES,
     HarnessError,
+    NodeCluster,
     VolumeInfo,
     brick_pids,
     client_host,
@@ -28,6 +29,7 @@ from .cluster import (
 __all__ = [
     "STANDARD_VOLUMES",
     "HarnessError",
+    "NodeCluster",
     "VolumeInfo",
     "brick_pids",
     "client_host",

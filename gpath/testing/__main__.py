@@ -1,4 +1,4 @@
-"""``python -m gpath.testing {up,down,status,demo}``: drive the local test cluster."""
+"""``python -m gpath.testing {up,down,status,nodes,demo}``: drive the local test clusters."""
 
 from __future__ import annotations
 
@@ -53,6 +53,28 @@ def _cmd_status(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_nodes(args: argparse.Namespace) -> int:
+    nodes = cluster.NodeCluster()
+    if args.action == "up":
+        for name, vol in nodes.up().items():
+            print(f"{name}\t{vol.layout}\t{','.join(vol.hosts)}\t{' '.join(vol.brick_specs)}")
+    elif args.action == "down":
+        nodes.down()
+        print("node cluster removed")
+    elif args.action == "status":
+        print("\n".join(nodes.status()))
+    elif args.node is None:
+        raise HarnessError(f"nodes {args.action} needs a node number (1..{len(nodes.nodes)})")
+    elif args.action == "stop":
+        print(f"node {args.node}: killed pids {nodes.stop_node(args.node)}")
+    elif args.action == "start":
+        print(f"node {args.node}: started in {nodes.start_node(args.node):.1f}s")
+    elif args.action == "freeze":
+        pids = nodes.freeze_node(args.node, args.seconds)
+        print(f"node {args.node}: pids {pids} frozen for {args.seconds:g}s, then thawed")
+    return 0
+
+
 def _cmd_demo(args: argparse.Namespace) -> int:
     # --- demo hook -------------------------------------------------------
     # gpath.testing.demo is written separately; import it lazily so that the
@@ -88,6 +110,11 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("status", help="show volumes and brick pids")
     s.add_argument("volumes", nargs="*")
     s.set_defaults(func=_cmd_status)
+    s = sub.add_parser("nodes", help="the 3-node cluster in network namespaces")
+    s.add_argument("action", choices=("up", "down", "status", "stop", "start", "freeze"))
+    s.add_argument("node", nargs="?", type=int, help="node number for stop/start/freeze")
+    s.add_argument("--seconds", type=float, default=10.0, help="freeze length (default 10)")
+    s.set_defaults(func=_cmd_nodes)
     s = sub.add_parser("demo", help="run gpath.testing.demo.main()")
     s.add_argument("rest", nargs=argparse.REMAINDER)
     s.set_defaults(func=_cmd_demo)

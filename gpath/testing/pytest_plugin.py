@@ -39,6 +39,18 @@ Fixtures:
     removed after the test.
 ``gluster_tmp_path``
     (function) the same directory as a :class:`gpath.GlusterPath`.
+
+Several servers (only with ``--gluster-local``; root, network namespaces):
+
+``gluster_nodes``
+    (session) a :class:`~gpath.testing.cluster.NodeCluster`: three glusterd nodes on this
+    machine, each in a network namespace of its own (10.213.0.11-13), with the volumes
+    ``gpmn_dist3``, ``gpmn_rep3`` and ``gpmn_disp3`` (one brick per node), brought up on
+    first use and reused; it can stop, start, freeze and unplug nodes.  It stays up after
+    the session for the next one; ``python -m gpath.testing nodes down`` removes it.
+``gluster_node_mount``
+    (session) a factory ``gluster_node_mount(volname) -> Volume``: one shared Volume per
+    node volume, mounted with every node as a volfile server, unmounted at the end.
 """
 
 from __future__ import annotations
@@ -57,7 +69,7 @@ import pytest
 
 if TYPE_CHECKING:
     from gpath import GlusterPath, Volume
-    from gpath.testing.cluster import VolumeInfo
+    from gpath.testing.cluster import NodeCluster, VolumeInfo
 
 __all__ = [
     "ENV_LOCAL",
@@ -302,12 +314,58 @@ def gluster_mount(request: pytest.FixtureRequest) -> Iterator[Callable[[str], Vo
             return mounts[volname]
 
     yield mount
+    _umount_all(list(mounts.values()))
+
+
+def _umount_all(volumes: list[Volume]) -> None:
     # Unmounting costs seconds each: do them all at once.
-    threads = [threading.Thread(target=v.umount) for v in mounts.values()]
+    threads = [threading.Thread(target=v.umount) for v in volumes]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+
+
+@pytest.fixture(scope="session")
+def gluster_nodes(request: pytest.FixtureRequest) -> NodeCluster:
+    """gpath's local cluster of three glusterd nodes, up and reused (``--gluster-local``)."""
+    settings = _settings(request.config)
+    if not settings.local or settings.target is not None:
+        _unavailable(
+            "the multi-node tests need gpath's local harness (--gluster-local, and no "
+            "--gluster-volume): they start glusterd nodes in network namespaces"
+        )
+    from gpath.testing import cluster
+
+    try:
+        nodes = cluster.NodeCluster()
+        nodes.up()
+    except Exception as exc:  # no root, no netns, glusterd would not start...
+        _unavailable(f"no local multi-node GlusterFS cluster: {exc}", local=True)
+    return nodes
+
+
+@pytest.fixture(scope="session")
+def gluster_node_mount(
+    gluster_nodes: NodeCluster,
+) -> Iterator[Callable[[str], Volume]]:
+    """Factory returning one shared Volume per node volume, every node a volfile server."""
+    from gpath import Volume
+
+    mounts: dict[str, Volume] = {}
+    lock = threading.Lock()
+
+    def mount(volname: str) -> Volume:
+        with lock:
+            if volname not in mounts:
+                info = gluster_nodes.volume(volname)
+                volume = Volume(info.hosts, volname)
+                volume.mount(timeout=MOUNT_TIMEOUT)
+                mounts[volname] = volume
+            return mounts[volname]
+
+    yield mount
+    _umount_all(list(mounts.values()))
 
 
 @pytest.fixture(scope="session")

@@ -27,6 +27,7 @@ import errno
 import io
 import math
 import os
+import socket
 import sys
 import tempfile
 import threading
@@ -429,7 +430,8 @@ def _configure(fs: Any, spec: VolumeSpec, log_path: str | None, log_level: int) 
         if lib.glfs_set_volfile(fs, os.fsencode(spec.volfile)) != 0:
             raise mount_error(f"cannot use volfile {spec.volfile!r}")
     else:
-        for host in spec.hosts:
+        hosts = spec.hosts if spec.proto == "unix" else answering_first(spec.hosts, spec.port)
+        for host in hosts:
             port = 0 if spec.proto == "unix" else spec.port
             ret = lib.glfs_set_volfile_server(fs, spec.proto.encode(), os.fsencode(host), port)
             if ret != 0:
@@ -441,6 +443,55 @@ def _configure(fs: Any, spec: VolumeSpec, log_path: str | None, log_level: int) 
     _prepare_logging(fs, spec.volname, log_level, options)
     if lib.glfs_set_logging(fs, log_arg(log_path), log_level) != 0:
         raise mount_error(f"cannot log to {log_path!r}")
+
+
+# How long answering_first() waits for the volfile servers to accept a connection.
+_PROBE_WAIT = 0.5
+
+
+def answering_first(hosts: tuple[str, ...], port: int) -> tuple[str, ...]:
+    """*hosts* with those whose glusterd accepts a TCP connection now put first.
+
+    libgfapi tries volfile servers in order, and a server that is gone without a trace
+    (powered off: no reset, no refusal) holds it for the kernel's whole connect timeout
+    before the next is tried, longer than a mount's timeout.  So all of them are probed at
+    once, for at most :data:`_PROBE_WAIT` seconds; the order is kept when the first one
+    answers.  Names are resolved in the probing threads.
+    """
+    if len(hosts) < 2:
+        return hosts
+    answered: dict[str, bool] = {}
+    done = threading.Condition()
+
+    def probe(host: str) -> None:
+        try:
+            socket.create_connection((host, port), timeout=_PROBE_WAIT).close()
+            ok = True
+        except OSError:
+            ok = False
+        with done:
+            answered[host] = ok
+            done.notify_all()
+
+    for host in dict.fromkeys(hosts):
+        threading.Thread(target=probe, args=(host,), name="gpath-probe", daemon=True).start()
+    deadline = time.monotonic() + _PROBE_WAIT
+    count = len(set(hosts))
+    with done:
+        # until the first answers, or another does once the first has failed, or all have
+        while not (
+            answered.get(hosts[0])
+            or (hosts[0] in answered and any(answered.values()))
+            or len(answered) == count
+        ):
+            left = deadline - time.monotonic()
+            if left <= 0:
+                break
+            done.wait(left)
+        if answered.get(hosts[0]):
+            return hosts
+        reachable = tuple(host for host in hosts if answered.get(host))
+    return reachable + tuple(host for host in hosts if host not in reachable)
 
 
 def log_arg(log_file: str | None) -> Any:

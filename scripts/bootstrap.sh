@@ -45,6 +45,10 @@ command -v gcc >/dev/null || need_apt+=(gcc)
 [ -f /usr/include/stdio.h ] || need_apt+=(libc6-dev)
 command -v openssl >/dev/null || need_apt+=(openssl)
 command -v mount.glusterfs >/dev/null || need_apt+=(glusterfs-client)
+# the multi-node test cluster (network namespaces), the CLI's terminal tests and benchmarks
+command -v ip >/dev/null || need_apt+=(iproute2)
+command -v tmux >/dev/null || need_apt+=(tmux)
+command -v rsync >/dev/null || need_apt+=(rsync)
 command -v python3 >/dev/null || need_apt+=(python3)
 # venv (ensurepip) and the headers (Python.h) of the python3 that makes the venv
 python3 -c 'import ensurepip, os, sys, sysconfig

@@ -13,11 +13,13 @@ The same engine copies in every direction: volume to volume, local disk to volum
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import posixpath
 import stat as stat_module
 import threading
+import uuid
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -217,6 +219,7 @@ class _FS(Protocol):
     def mkdir(self, path: str) -> None: ...
     def unlink(self, path: str) -> None: ...
     def rmdir(self, path: str) -> None: ...
+    def rename(self, src: str, dst: str) -> None: ...
     def open_read(self, path: str) -> BinaryIO: ...
     def open_write(self, path: str, in_tree: bool = False) -> BinaryIO: ...
     def utime(self, path: str, ns: tuple[int, int], follow: bool) -> None: ...
@@ -254,6 +257,9 @@ class VolFS:
 
     def rmdir(self, path: str) -> None:
         self.vol.rmdir(path)
+
+    def rename(self, src: str, dst: str) -> None:
+        self.vol.rename(src, dst)
 
     def open_read(self, path: str) -> BinaryIO:
         f: Any = self.vol.fopen(path, "rb")
@@ -309,6 +315,9 @@ class LocalFS:
     def rmdir(self, path: str) -> None:
         os.rmdir(path)
 
+    def rename(self, src: str, dst: str) -> None:
+        os.rename(src, dst)
+
     def open_read(self, path: str) -> BinaryIO:
         return open(path, "rb", buffering=0)
 
@@ -338,6 +347,31 @@ class LocalFS:
     def setxattr(self, path: str, name: str, value: bytes, follow: bool) -> None:
         if hasattr(os, "setxattr"):
             os.setxattr(path, name, value, follow_symlinks=follow)
+
+
+class _Counted:
+    """A writable file that reports the bytes written through it."""
+
+    def __init__(self, f: BinaryIO, progress: Callable[[int, int], object]) -> None:
+        self._f = f
+        self._progress = progress
+
+    def write(self, data: Any) -> int:
+        n = self._f.write(data)
+        self._progress(len(data), 0)
+        return n
+
+
+def _is_file_or_absent(fs: _FS, path: str) -> bool:
+    try:
+        return stat_module.S_ISREG(fs.lstat(path).st_mode)
+    except FileNotFoundError:
+        return True
+
+
+def _temp_name(path: str) -> str:
+    head, sep, name = path.rpartition("/")
+    return f"{head}{sep}.{name}.{uuid.uuid4().hex[:12]}.part"
 
 
 def _join(directory: str, name: str) -> str:
@@ -374,6 +408,11 @@ class Copier:
     With ``follow_symlinks`` (the default) symlinks are copied as what they point to,
     otherwise recreated as symlinks.  ``preserve_metadata`` copies times, permission bits
     and ``user.*`` extended attributes.
+
+    Optional hooks (for the command line): ``progress(nbytes, nfiles)`` is called as bytes
+    are written and as each file is finished; ``on_error(exc)`` receives the error of one
+    file or directory and the copy goes on without it; with ``temp_names`` each file is
+    written under a temporary name in its directory and renamed into place when complete.
     """
 
     def __init__(
@@ -384,7 +423,13 @@ class Copier:
         preserve_metadata: bool,
         max_workers: int | None,
         dirs_exist_ok: bool = False,
+        progress: Callable[[int, int], object] | None = None,
+        on_error: Callable[[OSError], object] | None = None,
+        temp_names: bool = False,
     ) -> None:
+        self.progress = progress
+        self.on_error = on_error
+        self.temp_names = temp_names
         self.src_fs = src_fs
         self.dst_fs = dst_fs
         self.follow = follow_symlinks
@@ -421,20 +466,40 @@ class Copier:
     ) -> None:
         if replace:
             self.dst_fs.unlink(dst)
-        # Streamed, also within one volume: see _shutil.copyfile for why not on the server.
-        with self.src_fs.open_read(src) as fsrc, self.dst_fs.open_write(dst, in_tree) as fdst:
-            copyfileobj(fsrc, fdst, min(STREAM_BUFSIZE, max(st.st_size, 1)))
-        if self.preserve:
-            copy_metadata(self.src_fs, src, st, self.dst_fs, dst, follow=True)
+        # A temporary name keeps an interrupted copy from looking like a complete file; a
+        # device, pipe or symlink named by the caller is written to (through), as cp does.
+        temp = self.temp_names and (in_tree or _is_file_or_absent(self.dst_fs, dst))
+        out = _temp_name(dst) if temp else dst
+        try:
+            # Streamed, also within one volume: see _shutil.copyfile for why not on the server.
+            with self.src_fs.open_read(src) as fsrc, self.dst_fs.open_write(out, in_tree) as f:
+                fdst = f if self.progress is None else _Counted(f, self.progress)
+                copyfileobj(fsrc, fdst, min(STREAM_BUFSIZE, max(st.st_size, 1)))
+            if self.preserve:
+                copy_metadata(self.src_fs, src, st, self.dst_fs, out, follow=True)
+            if out != dst:
+                self.dst_fs.rename(out, dst)
+        except BaseException:
+            if out != dst:
+                with contextlib.suppress(OSError):
+                    self.dst_fs.unlink(out)
+            raise
+        if self.progress is not None:
+            self.progress(0, 1)
 
     def _copy_items(
         self, items: list[tuple[bool, str, str, os.stat_result, bool]], node: _Node
     ) -> None:
         for is_link, src, dst, st, replace in items:
-            if is_link:
-                self.copy_symlink(src, dst, st, replace)
-            else:
-                self.copy_file(src, dst, st, in_tree=True, replace=replace)
+            try:
+                if is_link:
+                    self.copy_symlink(src, dst, st, replace)
+                else:
+                    self.copy_file(src, dst, st, in_tree=True, replace=replace)
+            except OSError as exc:
+                if self.on_error is None:
+                    raise
+                self.on_error(exc)
         node.done()  # not reached after an error: the copy is being abandoned
 
     def _make_dir(self, dst: str, top: bool) -> dict[str, int]:
@@ -466,8 +531,15 @@ class Copier:
                 parent.done()
 
         node = _Node(finish)
-        entries = self.src_fs.listdir(src)
-        existing = self._make_dir(dst, top=parent is None)
+        try:
+            entries = self.src_fs.listdir(src)
+            existing = self._make_dir(dst, top=parent is None)
+        except OSError as exc:
+            if self.on_error is None or parent is None:
+                raise
+            self.on_error(exc)
+            parent.done()
+            return
         items: list[tuple[bool, str, str, os.stat_result, bool]] = []
         for name, lst in entries:
             child_src, child_dst = _join(src, name), _join(dst, name)

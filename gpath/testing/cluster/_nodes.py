@@ -44,6 +44,7 @@ from ._netns import (
 from ._procs import _check_pid_value, _proc_cmdline, _proc_comm, _proc_stat
 from ._state import _read_json, _write_json
 from ._types import GlusterCommandError, GlusterVolume, HarnessError
+from ._volumes import _bricks_intact
 from ._xml import parse_heal_info, parse_volume_info_xml, parse_volume_status_xml
 
 __all__ = [
@@ -686,21 +687,6 @@ def _glfsheal_bin() -> str:
         if path and os.access(path, os.X_OK):
             return path
     raise HarnessError("glfsheal not found (is glusterfs-server installed?)")
-
-
-def _bricks_intact(info: GlusterVolume) -> bool:
-    """Every brick dir exists and carries this volume's id (else its brick cannot start)."""
-    try:
-        want = uuid.UUID(info.volume_id).bytes
-    except ValueError:
-        return False
-    for path in info.brick_paths:
-        try:
-            if os.getxattr(path, "trusted.glusterfs.volume-id") != want:
-                return False
-        except OSError:
-            return False
-    return True
 
 
 def _wipe_below(path: Path, root: Path) -> None:

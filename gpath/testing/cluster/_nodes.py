@@ -24,7 +24,6 @@ import signal
 import subprocess
 import threading
 import time
-import uuid
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path

@@ -50,7 +50,7 @@ static int gp_pack_time(const struct timespec *ts, int64_t *sec, double *seconds
 
 static int gp_pack_stat(const struct stat *st, void *buf)
 {
-    struct gp_stat_fields f;
+    struct gp_stat_fields f = {0}; /* an overflowing *_ns total is left 0 (see above) */
     int overflow = 0;
     f.mode = st->st_mode;
     f.ino = st->st_ino;

@@ -1,13 +1,9 @@
 """``Volume``: a virtual mount of a GlusterFS volume and its ``os``-style operations.
 
-Mount-state rules (checked on every call, so nothing ever reaches freed C memory):
-
-* every C call runs through the mount's :class:`~gpath._handle.CHandle`; ``umount()`` stops
-  new calls, waits for running ones, closes every File and Dir still open (so buffered
-  data is written), disconnects from the bricks, and only then calls ``glfs_fini``,
-  exactly once (in the background: see :meth:`Volume.umount`);
-* a File or Dir holds a reference to its Volume, so the mount outlives them;
-* a Volume that is garbage-collected while mounted is finalised by ``weakref.finalize``.
+The Volume is the facade: it checks arguments, turns them into C calls and C results into
+Python's own types and errors.  Each mount cycle's ``glfs_t``, what is open on it, and its
+start and end belong to :mod:`gpath._mount`, whose rules keep every call away from freed C
+memory; a Volume that is garbage-collected while mounted is finalised there too.
 """
 
 from __future__ import annotations
